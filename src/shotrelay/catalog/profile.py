@@ -14,6 +14,7 @@ __all__ = [
     "Inputs",
     "Latency",
     "ModelProfile",
+    "ModelStatus",
     "Pricing",
     "PricingRule",
     "Score",
@@ -33,6 +34,15 @@ class PricingRule(StrEnum):
     PER_IMAGE = "per_image"  # usd per image
     PER_1K_CHARS = "per_1k_chars"  # usd per 1,000 input characters (TTS)
     PER_1M_TOKENS = "per_1m_tokens"  # usd per million tokens, input and output together
+
+
+class ModelStatus(StrEnum):
+    """Lifecycle of a model at its provider."""
+
+    AVAILABLE = "available"
+    PREVIEW = "preview"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
 
 
 class CostEstimate(_Row):
@@ -145,6 +155,10 @@ class ModelProfile(_Row):
     dialect: str = Field("plain", description="Prompt dialect name (see prompts/).")
     prompt_limit: int = Field(2000, ge=1, description="Characters the prompt may hold.")
     local: bool = Field(False, description="Runs on this machine (the embedded default).")
+    status: ModelStatus = Field(
+        ModelStatus.AVAILABLE,
+        description="deprecated: only a last fallback, never a primary route; retired: unused.",
+    )
     env: list[str] = Field(default_factory=list, description="Environment variables it needs.")
     notes: str = ""
 
