@@ -1,0 +1,185 @@
+"""The command line: each command is one library call plus presentation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from shotrelay.errors import ShotrelayError
+from shotrelay.spec.vocabulary import Stage, Task
+
+app = typer.Typer(
+    name="shotrelay",
+    help="Route AI video production across specialised models: plan, route, run, cut.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ProjectArg = Annotated[
+    Path, typer.Argument(help="Project file (.yaml) or a folder holding project.yaml.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+CatalogOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--catalog", help="Extra catalog file adding or overriding models."),
+]
+
+
+def friendly(fn: Callable[P, R]) -> Callable[P, R]:
+    """Show ShotrelayError as a message on stderr with exit code 2; never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except ShotrelayError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: state is journalled; run the same command to resume")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to stdout (no colour, no wrapping)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+@app.command()
+@friendly
+def schema() -> None:
+    """Print the JSON Schema of project files (for editor validation)."""
+    from shotrelay.spec.models import Project
+
+    print_json(Project.model_json_schema())
+
+
+@app.command()
+@friendly
+def init(
+    name: Annotated[str, typer.Argument(help="Folder to create, holding project.yaml.")],
+    brief: Annotated[str, typer.Option(help="What the film is, in a sentence.")] = "",
+    length: Annotated[float, typer.Option(help="Target length in seconds.")] = 20.0,
+    aspect: Annotated[str, typer.Option(help="Aspect ratio, e.g. 16:9 or 9:16.")] = "16:9",
+) -> None:
+    """Create a project folder with a project.yaml to edit."""
+    from shotrelay.api import init_project
+
+    path = init_project(Path(name), brief=brief, length=length, aspect=aspect)
+    out.print(f"created {path}\nnext: shotrelay plan {name}")
+
+
+@app.command()
+@friendly
+def plan(project: ProjectArg, as_json: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+    """Make the shot list from the brief (a written shot list is kept as is)."""
+    from shotrelay.api import plan_file
+    from shotrelay.present import shots_table
+
+    result = plan_file(project, catalog_files=catalog or [])
+    if as_json:
+        print_json([s.model_dump(mode="json") for s in result.project.shots])
+        return
+    out.print(shots_table(result.project))
+    out.print(result.message)
+
+
+@app.command()
+@friendly
+def route(
+    project: ProjectArg,
+    budget: Annotated[
+        float | None, typer.Option("--budget", help="Budget cap in USD (overrides the file).")
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="Routing preset: balanced, quality, cheap, fast, previs.")
+    ] = None,
+    available_only: Annotated[
+        bool,
+        typer.Option("--available-only", help="Only providers usable now (keys set, local)."),
+    ] = False,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Which model touches each shot at each stage, why, at what cost and time."""
+    from shotrelay.api import route_file
+    from shotrelay.present import route_report
+
+    plan_ = route_file(
+        project,
+        budget_usd=budget,
+        preset=preset,
+        available_only=available_only,
+        catalog_files=catalog or [],
+    )
+    if as_json:
+        print_json(plan_.to_json())
+        return
+    route_report(out, plan_)
+
+
+@app.command()
+@friendly
+def models(
+    task: Annotated[Task | None, typer.Option(help="Only models doing this task.")] = None,
+    provider: Annotated[str | None, typer.Option(help="Only this provider's models.")] = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """List the catalog's models."""
+    from shotrelay.catalog import load_catalog, model_rows
+    from shotrelay.present import models_table
+
+    rows = model_rows(load_catalog(catalog or []), task=task, provider=provider)
+    if as_json:
+        print_json([r.model_dump(mode="json") for r in rows])
+        return
+    out.print(models_table(rows))
+
+
+@app.command()
+@friendly
+def rephrase(
+    instruction: Annotated[str, typer.Argument(help="A rough instruction, in your words.")],
+    stage: Annotated[Stage, typer.Option(help="Stage the prompt is for.")] = Stage.GENERATE,
+    model: Annotated[str, typer.Option(help="Catalog id of the target model.")] = "local-camera",
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Rewrite a rough instruction into a model's prompt for a stage."""
+    from shotrelay.catalog import load_catalog
+    from shotrelay.prompts import rephrase as do_rephrase
+
+    compiled = do_rephrase(instruction, stage, load_catalog(catalog or []).get(model))
+    if as_json:
+        print_json(compiled.model_dump(mode="json"))
+        return
+    out.print(compiled.text, highlight=False)
+    if compiled.negative:
+        out.print(f"[dim]negative:[/] {compiled.negative}", highlight=False)
+    if compiled.truncated:
+        err.print(f"note: shortened to the {compiled.dialect} dialect's length limit")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

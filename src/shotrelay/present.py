@@ -1,0 +1,101 @@
+"""Rich presentation of the library's data for the command line (no logic lives here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from shotrelay.route.plan import RoutePlan
+from shotrelay.spec.models import Project
+
+__all__ = ["models_table", "route_report", "shots_table"]
+
+
+def shots_table(project: Project) -> Table:
+    """One row per shot: timing, role, framing, camera, what we see."""
+    table = Table(title=f"{project.name}: {len(project.shots)} shots, {project.length:g} s")
+    for col in ("id", "s", "role", "framing", "camera", "subject / action", "in"):
+        table.add_column(col, overflow="fold")
+    for s in project.shots:
+        what = " - ".join(x for x in (s.subject, s.action) if x)
+        if s.dialogue:
+            what += f' ("{s.dialogue[0].line}")'
+        table.add_row(
+            s.id,
+            f"{s.duration:g}",
+            s.role.value,
+            s.framing.value,
+            s.camera.value,
+            what,
+            s.transition.value + (" +handoff" if s.continues_previous else ""),
+        )
+    return table
+
+
+def route_report(console: Console, plan: RoutePlan) -> None:
+    """Print the route: per shot a table of stages with model, cost, time and reasons."""
+    for shot in plan.shots:
+        table = Table(
+            title=f"{shot.id} ({shot.role.value}): ${shot.cost_usd:.2f}, ~{shot.seconds:.0f} s",
+            title_justify="left",
+            show_lines=False,
+            expand=True,
+        )
+        table.add_column("stage", no_wrap=True)
+        table.add_column("model", no_wrap=True)
+        table.add_column("cost", justify="right", no_wrap=True)
+        table.add_column("time", justify="right", no_wrap=True)
+        table.add_column("why", ratio=1, overflow="fold")
+        for st in shot.stages:
+            why = Text()
+            for reason in st.reasons:
+                why.append(f"- {reason}\n")
+            why.append(f"pricing: {st.cost.rule}", style="dim")
+            if st.fallbacks:
+                why.append(f"\nfallbacks: {', '.join(st.fallbacks)}", style="dim")
+            table.add_row(
+                st.stage.value,
+                f"{st.model}\n[dim]{st.provider}[/]",
+                f"${st.cost.usd:.2f}",
+                f"{st.seconds:.0f} s",
+                why,
+            )
+        console.print(table)
+    lines = [
+        Text(
+            f"total: ${plan.total_cost_usd:.2f} estimated, ~{plan.total_seconds:.0f} s of model"
+            f" time, policy {plan.policy}",
+            style="bold",
+        )
+    ]
+    if plan.budget_usd is not None:
+        lines.append(Text(f"budget: ${plan.budget_usd:.2f}"))
+    for trade in plan.trades:
+        lines.append(Text(f"traded: {trade}", style="yellow"))
+    for note in plan.notes:
+        lines.append(Text(f"note: {note}", style="dim"))
+    console.print(Group(*lines))
+
+
+def models_table(rows: Sequence[BaseModel]) -> Table:
+    """A table of catalog rows, one column per field of the row model."""
+    table = Table(title=f"{len(rows)} models")
+    if not rows:
+        return table
+    fields = list(type(rows[0]).model_fields)
+    for name in fields:
+        table.add_column(name.replace("_", " "), overflow="fold")
+    for row in rows:
+        values = row.model_dump(mode="json")
+        table.add_row(*(_cell(values[name]) for name in fields))
+    return table
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
