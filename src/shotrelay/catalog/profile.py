@@ -137,6 +137,10 @@ class ModelProfile(_Row):
     provider: str = Field(min_length=1, description="Adapter name, e.g. runway, fal, local.")
     name: str = Field(min_length=1, description="Display name.")
     api_model: str = Field(min_length=1, description="The provider's own model identifier.")
+    endpoints: dict[Task, str] = Field(
+        default_factory=dict,
+        description="Per-task provider model id where it differs from api_model (fal paths).",
+    )
     family: str = Field("", description="Model family; faster siblings share it.")
     tasks: list[Task] = Field(min_length=1)
     durations: list[float] = Field(
@@ -184,6 +188,9 @@ class ModelProfile(_Row):
             raise ValueError("give both min_duration and max_duration, or neither")
         if self.min_duration and self.max_duration and self.min_duration > self.max_duration:
             raise ValueError("min_duration is larger than max_duration")
+        stray = [t.value for t in self.endpoints if t not in self.tasks]
+        if stray:
+            raise ValueError(f"endpoints name tasks the model does not list in tasks: {stray}")
         return self
 
     def score(self, axis: str) -> float:
@@ -194,6 +201,10 @@ class ModelProfile(_Row):
     def does(self, task: Task) -> bool:
         """Whether the model performs this task."""
         return task in self.tasks
+
+    def endpoint(self, task: Task) -> str:
+        """The provider's model id for ``task``: its entry in ``endpoints``, else ``api_model``."""
+        return self.endpoints.get(task, self.api_model)
 
     def clip_length(self, seconds: float) -> float | None:
         """Length to request for a shot of ``seconds`` (trimmed after), or None if impossible.
