@@ -1,0 +1,125 @@
+"""Audio: test tones and silence, muxing onto video, loudness measurement and normalisation."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from shotrelay.errors import EngineError
+from shotrelay.media.backend import get_backend
+from shotrelay.media.conform import AAC_ARGS, AUDIO_RATE, audio_chain
+from shotrelay.media.encode import write_wav
+from shotrelay.media.info import probe
+
+__all__ = [
+    "Loudness",
+    "measure_loudness",
+    "mux_audio",
+    "normalize_loudness",
+    "silent_wav",
+    "tone",
+]
+
+# Below this integrated loudness a track is silence; normalising it would only raise noise.
+_SILENCE_LUFS = -70.0
+
+
+class Loudness(BaseModel):
+    """EBU R128 figures of a track, as ffmpeg's loudnorm measures them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    integrated: float
+    true_peak: float
+    lra: float
+    threshold: float
+
+
+def tone(
+    out: Path,
+    seconds: float,
+    *,
+    freq: float = 440.0,
+    amplitude: float = 0.3,
+    sample_rate: int = AUDIO_RATE,
+) -> Path:
+    """A sine tone as mono WAV (for fixtures and line-up)."""
+    t = np.arange(round(seconds * sample_rate)) / sample_rate
+    return write_wav(out, amplitude * np.sin(2 * math.pi * freq * t), sample_rate=sample_rate)
+
+
+def silent_wav(out: Path, seconds: float, *, sample_rate: int = AUDIO_RATE) -> Path:
+    """Silence of ``seconds`` as mono WAV."""
+    return write_wav(out, np.zeros(round(seconds * sample_rate)), sample_rate=sample_rate)
+
+
+def mux_audio(video: Path, audio: Path, out: Path) -> Path:
+    """Lay ``audio`` on ``video`` from its start, padded with silence or trimmed to its length.
+
+    The video stream is copied untouched; any audio the video had is replaced.
+    """
+    info = probe(video)
+    args = [
+        *("-i", str(video), "-i", str(audio)),
+        *("-filter_complex", f"[1:a]{audio_chain(info.duration)}[a]"),
+        *("-map", "0:v:0", "-map", "[a]", "-c:v", "copy", *AAC_ARGS),
+        *("-movflags", "+faststart", str(out)),
+    ]
+    get_backend().run(args, what=f"mux audio onto {Path(video).name}")
+    return Path(out)
+
+
+def measure_loudness(path: Path) -> Loudness:
+    """Integrated loudness (LUFS), true peak (dBTP) and range of a file's audio."""
+    err = get_backend().run(
+        [
+            *("-loglevel", "info", "-i", str(path), "-vn"),
+            *("-af", "loudnorm=print_format=json", "-f", "null", "-"),
+        ],
+        what=f"measure loudness of {Path(path).name}",
+    )
+    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", err)
+    if match is None:
+        raise EngineError(f"measure loudness of {Path(path).name}: no loudnorm report")
+    data = json.loads(match.group(0))
+    return Loudness(
+        integrated=_num(data["input_i"]),
+        true_peak=_num(data["input_tp"]),
+        lra=_num(data["input_lra"]),
+        threshold=_num(data["input_thresh"]),
+    )
+
+
+def normalize_loudness(
+    src: Path, out: Path, *, lufs: float = -16.0, true_peak: float = -1.5
+) -> Path:
+    """Two-pass EBU R128 normalisation of the audio to ``lufs``; video is copied.
+
+    A silent track is left as it is.
+    """
+    measured = measure_loudness(src)
+    info = probe(src)
+    args = ["-i", str(src)]
+    if info.has_video:
+        args += ["-map", "0:v:0", "-c:v", "copy"]
+    args += ["-map", "0:a:0"]
+    if measured.integrated > _SILENCE_LUFS:
+        args += [
+            "-af",
+            f"loudnorm=I={lufs}:TP={true_peak}:LRA=11:measured_I={measured.integrated}:"
+            f"measured_TP={measured.true_peak}:measured_LRA={measured.lra}:"
+            f"measured_thresh={measured.threshold}:linear=true,aresample={AUDIO_RATE}",
+        ]
+    args += [*AAC_ARGS, "-movflags", "+faststart", str(out)]
+    get_backend().run(args, what=f"normalise loudness of {Path(src).name}")
+    return Path(out)
+
+
+def _num(text: str) -> float:
+    value = float(text)
+    return value if math.isfinite(value) else -math.inf if value < 0 else math.inf
