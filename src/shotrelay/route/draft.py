@@ -1,0 +1,199 @@
+"""Per-shot routing work: every stage's feasible candidates, ranked, as arrays.
+
+Nothing here builds pydantic objects; the router turns the few chosen rows into a RoutePlan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from shotrelay.route.constraints import (
+    Check,
+    Constraints,
+    ShotNeeds,
+    exclusions,
+    feasible,
+    no_model_error,
+)
+from shotrelay.route.plan import Exclusion
+from shotrelay.route.policy import QUALITY_AXES, RouterSettings, Weighting
+from shotrelay.route.scoring import Ranking, rank
+from shotrelay.route.stages import FINISHING, base_stages, hands_off
+from shotrelay.route.table import ModelTable
+from shotrelay.spec.models import Shot
+from shotrelay.spec.vocabulary import Stage
+
+__all__ = ["ShotDraft", "StageDraft", "draft_shot", "needed_finishing"]
+
+_CONTINUITY = QUALITY_AXES.index("continuity")
+
+
+@dataclass
+class StageDraft:
+    """One stage of one shot: checks, ranked primaries, deprecated last resorts, unit figures."""
+
+    stage: Stage
+    checks: list[Check]
+    ranking: Ranking
+    deprecated: list[int]
+    clips: np.ndarray
+    cost: np.ndarray
+    seconds: np.ndarray
+    pinned: bool
+    chars: int = 0
+
+    def excluded(self, table: ModelTable) -> list[Exclusion]:
+        """Why each other model cannot serve this stage."""
+        return exclusions(self.checks, table)
+
+
+@dataclass
+class ShotDraft:
+    """All stage drafts of one shot, finishing stages included when some model needs them."""
+
+    shot: Shot
+    handoff: bool
+    stages: dict[Stage, StageDraft] = field(default_factory=dict)
+
+    @property
+    def base(self) -> list[Stage]:
+        """Stages the shot needs whatever generates it."""
+        return [s for s in self.stages if s not in FINISHING]
+
+
+def _unit_figures(
+    table: ModelTable, stage: Stage, shot: Shot, clips: np.ndarray, takes: int, chars: int
+) -> tuple[np.ndarray, np.ndarray]:
+    if stage == Stage.KEYFRAME:
+        zero = np.zeros(len(table))
+        return table.costs(zero, images=1) * takes, table.latencies(zero) * takes
+    if stage == Stage.TTS:
+        secs = np.full(len(table), shot.duration)
+        return table.costs(secs, chars=chars), table.latencies(secs)
+    cost, seconds = table.costs(clips), table.latencies(clips)
+    if stage == Stage.GENERATE:
+        return cost * takes, seconds * takes
+    return cost, seconds
+
+
+def _draft_stage(
+    table: ModelTable,
+    cons: Constraints,
+    weighting: Weighting,
+    settings: RouterSettings,
+    stage: Stage,
+    needs: ShotNeeds,
+    takes: int,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
+) -> StageDraft:
+    shot = needs.shot
+    checks = cons.checks(stage, needs, weighting.rules(shot, stage))
+    ok = feasible(checks)
+    pinned = stage in shot.models
+    primary = ok if pinned else ok & ~table.deprecated
+    idx = np.flatnonzero(primary)
+    chars = sum(len(d.line) for d in shot.dialogue) if stage == Stage.TTS else 0
+    cost, seconds = _unit_figures(table, stage, shot, needs.clips, takes, chars)
+    scores = table.quality[idx]
+    if stage == Stage.GENERATE and not needs.handoff:
+        scores = scores.copy()
+        scores[table.text_only[idx], _CONTINUITY] *= settings.text_only_continuity
+    bundle_cost, bundle_secs = cost[idx], seconds[idx]
+    if extra is not None:
+        bundle_cost = bundle_cost + extra[0][idx]
+        bundle_secs = bundle_secs + extra[1][idx]
+    bonus = (
+        table.local[idx] * weighting.preset.local_bonus if weighting.preset.local_bonus else None
+    )
+    ranking = rank(
+        idx,
+        scores,
+        weighting.weights(shot, stage),
+        weighting.knob,
+        bundle_cost,
+        bundle_secs,
+        bonus,
+    )
+    dep = np.flatnonzero(ok & table.deprecated & ~primary).tolist()
+    return StageDraft(
+        stage=stage,
+        checks=checks,
+        ranking=ranking,
+        deprecated=dep,
+        clips=needs.clips,
+        cost=cost,
+        seconds=seconds,
+        pinned=pinned,
+        chars=chars,
+    )
+
+
+def draft_shot(
+    shot: Shot,
+    previous: Shot | None,
+    table: ModelTable,
+    cons: Constraints,
+    weighting: Weighting,
+    settings: RouterSettings,
+    takes: int,
+) -> ShotDraft:
+    """Rank every stage of a shot; RoutingError when a stage it needs has no model."""
+    handoff = hands_off(shot, previous)
+    clips = table.clip_lengths(shot.duration)
+    draft = ShotDraft(shot=shot, handoff=handoff)
+    finishing: dict[Stage, StageDraft] = {}
+    for stage in FINISHING:
+        needs = ShotNeeds(shot=shot, handoff=handoff, clips=clips)
+        finishing[stage] = _draft_stage(table, cons, weighting, settings, stage, needs, takes)
+    up, interp = finishing[Stage.UPSCALE].ranking, finishing[Stage.INTERPOLATE].ranking
+    needs = ShotNeeds(
+        shot=shot,
+        handoff=handoff,
+        clips=clips,
+        has_upscaler=len(up) > 0,
+        has_interpolator=len(interp) > 0,
+    )
+    # A generate candidate's cost and time include the best finishing it would need.
+    extra_cost = np.zeros(len(table))
+    extra_secs = np.zeros(len(table))
+    if len(up):
+        extra_cost += table.low_res * up.cost[0]
+        extra_secs += table.low_res * up.seconds[0]
+    if len(interp):
+        extra_cost += table.low_fps * interp.cost[0]
+        extra_secs += table.low_fps * interp.seconds[0]
+    for stage in base_stages(shot, previous):
+        extra = (extra_cost, extra_secs) if stage == Stage.GENERATE else None
+        sd = _draft_stage(table, cons, weighting, settings, stage, needs, takes, extra)
+        if len(sd.ranking) == 0:
+            raise no_model_error(shot, stage, _with_deprecated(sd, table))
+        draft.stages[stage] = sd
+    for stage, sd in finishing.items():
+        if len(sd.ranking):
+            draft.stages[stage] = sd
+    return draft
+
+
+def _with_deprecated(sd: StageDraft, table: ModelTable) -> list[Exclusion]:
+    found = sd.excluded(table)
+    found += [
+        Exclusion(
+            model=table.models[i].id,
+            constraint="status",
+            reason="deprecated: used only as a last fallback, never as the primary route",
+        )
+        for i in sd.deprecated
+    ]
+    return found
+
+
+def needed_finishing(draft: ShotDraft, table: ModelTable, gen_row: int) -> list[Stage]:
+    """Finishing stages the generate model in ``gen_row`` implies."""
+    out: list[Stage] = []
+    if table.low_res[gen_row]:
+        out.append(Stage.UPSCALE)
+    if table.low_fps[gen_row]:
+        out.append(Stage.INTERPOLATE)
+    return out
