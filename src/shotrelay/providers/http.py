@@ -1,0 +1,545 @@
+"""The one HTTP submit/poll/download mechanism every cloud adapter uses.
+
+An adapter subclasses :class:`HttpProvider` and only maps fields and errors: it says how to
+build the submit call, read the handle, read a status, locate the output and, where the
+provider has them, cancel and list. This module does the rest: auth headers built at request
+time, explicit timeouts, classification of failures onto ``shotrelay.errors``, and streamed,
+capped, verified downloads.
+
+Retries are the engine's job (it retries ``TransientError`` honouring ``retry_after``); calls
+here are single-shot, except idempotent GET polls, which retry once on a connection error.
+
+A body that is not JSON (or not the documented shape) raises ``TransientError``: a gateway
+error page or a cut-off body is usually passing, and the engine's bounded retries turn a
+persistent one into a fallback.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import os
+import tempfile
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+from shotrelay.errors import (
+    AuthError,
+    InvalidInput,
+    ProviderError,
+    QuotaError,
+    RateLimited,
+    Rejected,
+    TransientError,
+)
+from shotrelay.providers.base import Handle, JobRequest, JobStatus, ProviderResult
+from shotrelay.providers.credentials import Credentials, Secret, redact
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "HttpCall",
+    "HttpProvider",
+    "RemoteOutput",
+    "classify_status",
+    "data_uri",
+    "error_detail",
+    "file_base64",
+    "looks_like_moderation",
+    "parse_retry_after",
+]
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+DEFAULT_MAX_DOWNLOAD = 4 * 1024**3
+MEDIA_PREFIXES = ("video/", "image/", "audio/")
+OCTET_TYPES = ("application/octet-stream", "binary/octet-stream")
+_MODERATION_WORDS = ("moderation", "safety", "nsfw", "content policy", "content_policy", "flagged")
+
+
+class HttpCall(BaseModel):
+    """One request an adapter wants sent; ``url`` is absolute or relative to the base URL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    method: Literal["GET", "POST", "PUT", "DELETE"] = "POST"
+    url: str
+    body: dict[str, Any] | None = None
+    params: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict)
+    form: dict[str, str] | None = Field(None, description="multipart fields (with files)")
+    files: dict[str, Path] = Field(default_factory=dict, description="multipart file parts")
+    expect: Literal["json", "bytes", "none"] = "json"
+
+
+class RemoteOutput(BaseModel):
+    """Where a finished job's output is: a URL to download, or inline bytes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str | None = None
+    data: bytes | None = None
+    media_type: str | None = Field(None, description="Hint when the server sends octet-stream.")
+    authorized: bool = Field(False, description="The download needs the provider's auth header.")
+    cost_usd: float | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def error_detail(body: Any, text: str = "") -> str:
+    """The human part of an error body, whatever the provider's shape, at most 300 chars."""
+    found: Any = None
+    if isinstance(body, dict):
+        for key in ("error", "message", "detail", "failure", "failure_reason", "title"):
+            if body.get(key):
+                found = body[key]
+                break
+        if isinstance(found, dict):
+            found = found.get("message") or found.get("detail") or found
+        if isinstance(found, list) and found:
+            first = found[0]
+            found = first.get("msg", first) if isinstance(first, dict) else first
+    detail = str(found) if found else text.strip()
+    return " ".join(detail.split())[:300] or "no detail"
+
+
+def looks_like_moderation(text: str) -> bool:
+    """Whether a provider's failure text names content moderation."""
+    low = text.lower()
+    return any(word in low for word in _MODERATION_WORDS)
+
+
+def classify_status(
+    status: int,
+    message: str,
+    *,
+    retry_after: float | None = None,
+    provider: str = "",
+    model: str = "",
+    override: type[ProviderError] | None = None,
+) -> ProviderError:
+    """The error for an HTTP failure status; ``override`` is an adapter's own verdict."""
+    kind: type[ProviderError]
+    if override is not None:
+        kind = override
+    elif status == 429:
+        kind = RateLimited
+    elif status in (401, 403):
+        kind = AuthError
+    elif status == 402:
+        kind = QuotaError
+    elif status == 408 or status >= 500:
+        kind = TransientError
+    else:
+        kind = InvalidInput
+    if issubclass(kind, RateLimited):
+        return kind(message, retry_after=retry_after, provider=provider, model=model)
+    return kind(message, provider=provider, model=model)
+
+
+def data_uri(path: Path, *, max_bytes: int | None = None, role: str = "input") -> str:
+    """A ``data:`` URI holding a local file, refusing files over ``max_bytes``."""
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{file_base64(path, max_bytes=max_bytes, role=role)}"
+
+
+def file_base64(path: Path, *, max_bytes: int | None = None, role: str = "input") -> str:
+    """Plain base64 of a local file (no ``data:`` prefix)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{role}: cannot read {path}: {exc.strerror}") from None
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise InvalidInput(
+            f"{role}: {path.name} is {len(raw)} bytes, over the {max_bytes}-byte inline limit;"
+            " downscale it or host it and pass a URL"
+        )
+    return base64.b64encode(raw).decode("ascii")
+
+
+class HttpProvider:
+    """Base of the cloud adapters: the Provider protocol over HTTP, from per-provider hooks.
+
+    Subclasses set ``name``, ``key_env`` and ``default_base_url`` and implement
+    ``auth_headers``, ``build_submit``, ``parse_submit``, ``status_call``, ``parse_status`` and
+    ``parse_output``; the other hooks have defaults. The base URL is the ``base_url`` argument,
+    else ``SHOTRELAY_<NAME>_BASE_URL``, else the provider's public URL.
+    """
+
+    name: ClassVar[str]
+    key_env: ClassVar[str]
+    default_base_url: ClassVar[str]
+    inline_limit: ClassVar[int] = 10 * 1024 * 1024
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        credentials: Credentials | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        max_download_bytes: int = DEFAULT_MAX_DOWNLOAD,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._credentials = credentials or Credentials()
+        self._explicit_key = Secret(api_key) if api_key else None
+        self._base_url = base_url
+        if isinstance(timeout, int | float):
+            timeout = httpx.Timeout(timeout)
+        self.timeout = timeout or DEFAULT_TIMEOUT
+        self.max_download_bytes = max_download_bytes
+        self._transport = transport
+
+    # ----- configuration -------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """Where requests go (injectable so tests can point it at loopback)."""
+        env_name = f"SHOTRELAY_{self.name.upper()}_BASE_URL"
+        url = self._base_url or self._credentials.setting(env_name) or self.default_base_url
+        return url.rstrip("/")
+
+    def _key(self) -> Secret | None:
+        return self._explicit_key or self._credentials.get(self.key_env)
+
+    def available(self) -> tuple[bool, str]:
+        """Usable when its key is set; the reason names the variable to set."""
+        if self._key() is None:
+            return False, f"set {self.key_env}"
+        return True, f"{self.key_env} is set"
+
+    # ----- hooks an adapter implements -------------------------------------------------------
+
+    def auth_headers(self, key: Secret) -> dict[str, str]:
+        """Headers that authenticate a request (built per request, never stored)."""
+        raise NotImplementedError
+
+    def build_submit(self, request: JobRequest) -> HttpCall:
+        """The call that starts a job."""
+        raise NotImplementedError
+
+    def parse_submit(self, body: Any, request: JobRequest) -> Handle:
+        """The handle from the submit answer."""
+        raise NotImplementedError
+
+    def status_call(self, handle: Handle) -> HttpCall:
+        """The GET that reads a job's state."""
+        raise NotImplementedError
+
+    def parse_status(self, body: Any, handle: Handle) -> JobStatus:
+        """The normalised state; raise ``Rejected``/``InvalidInput`` for classified failures."""
+        raise NotImplementedError
+
+    def result_call(self, handle: Handle) -> HttpCall:
+        """The GET whose answer locates the output (default: the status call)."""
+        return self.status_call(handle)
+
+    def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
+        """Where the output is, and its cost when the provider reports it."""
+        raise NotImplementedError
+
+    def cancel_call(self, handle: Handle) -> HttpCall | None:
+        """The call that cancels a job, or None when the provider cannot."""
+        return None
+
+    def find_call(self, request: JobRequest) -> HttpCall | None:
+        """The GET that lists recent jobs, or None when the provider has no listing."""
+        return None
+
+    def match_listing(self, body: Any, request: JobRequest) -> Handle | None:
+        """The listed job that is ``request``'s, if any."""
+        return None
+
+    def classify_error(self, status: int, body: Any, detail: str) -> type[ProviderError] | None:
+        """An adapter's own verdict on an HTTP error (moderation codes); None = by status."""
+        if status in (400, 422) and looks_like_moderation(detail):
+            return Rejected
+        return None
+
+    # ----- the Provider protocol ------------------------------------------------------------
+
+    async def submit(self, request: JobRequest) -> Handle:
+        """Start the job (single shot: never retried here)."""
+        body = await self.send(self.build_submit(request), model=request.model.id)
+        return self.parse_submit(body, request)
+
+    async def poll(self, handle: Handle) -> JobStatus:
+        """Ask once for the job's state (a dropped connection is retried once)."""
+        body = await self.send(self.status_call(handle), model=self._model_of(handle))
+        return self.parse_status(body, handle)
+
+    async def fetch(self, handle: Handle, request: JobRequest, dest: Path) -> ProviderResult:
+        """Locate the output and download it into the folder ``dest``."""
+        model = request.model.id
+        body = await self.send(self.result_call(handle), model=model)
+        out = self.parse_output(body, handle, request)
+        dest.mkdir(parents=True, exist_ok=True)
+        stem = f"{request.job_id}"
+        if out.data is not None:
+            media_type = out.media_type or "application/octet-stream"
+            path = dest / f"{stem}{_extension(media_type, '')}"
+            path.write_bytes(out.data)
+        elif out.url:
+            path, media_type = await self.download(
+                out.url,
+                dest,
+                stem=stem,
+                hint=out.media_type,
+                authorized=out.authorized,
+                model=model,
+            )
+        else:
+            raise self._error(TransientError, "finished job has no output URL", model)
+        return ProviderResult(
+            path=path, media_type=media_type, cost_usd=out.cost_usd, metadata=out.metadata
+        )
+
+    async def cancel(self, handle: Handle) -> None:
+        """Cancel the job where the provider allows it; otherwise do nothing."""
+        call = self.cancel_call(handle)
+        if call is not None:
+            await self.send(call, model=self._model_of(handle))
+
+    async def find(self, request: JobRequest) -> Handle | None:
+        """Look for ``request``'s job in the provider's listing."""
+        call = self.find_call(request)
+        if call is None:
+            raise NotImplementedError(f"{self.name} offers no job listing to search")
+        body = await self.send(call, model=request.model.id)
+        return self.match_listing(body, request)
+
+    # ----- mechanism ------------------------------------------------------------------------
+
+    def _model_of(self, handle: Handle) -> str:
+        return str(handle.data.get("model", ""))
+
+    def _error(self, kind: type[ProviderError], message: str, model: str) -> ProviderError:
+        return kind(
+            redact(f"{self.name}: {message}", [self._key()]), provider=self.name, model=model
+        )
+
+    def _client(self, *, follow_redirects: bool = False) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            timeout=self.timeout, transport=self._transport, follow_redirects=follow_redirects
+        )
+
+    def _url(self, url: str) -> str:
+        return url if "://" in url else f"{self.base_url}/{url.lstrip('/')}"
+
+    def _headers(self, extra: dict[str, str], *, model: str) -> dict[str, str]:
+        key = self._key()
+        if key is None:
+            raise self._error(AuthError, f"no API key: set {self.key_env}", model)
+        return {**self.auth_headers(key), **extra}
+
+    async def send(self, call: HttpCall, *, model: str = "") -> Any:
+        """Send one call and return its JSON (or bytes), raising classified errors."""
+        url = self._url(call.url)
+        headers = self._headers(call.headers, model=model)
+        what = f"{call.method} {urlsplit(url).path}"
+        attempts = 2 if call.method == "GET" else 1
+        for attempt in range(attempts):
+            try:
+                async with self._client() as client:
+                    response = await client.request(
+                        call.method,
+                        url,
+                        json=call.body if not call.files else None,
+                        params=call.params or None,
+                        headers=headers,
+                        data=call.form if call.files else None,
+                        files=_open_files(call.files) if call.files else None,
+                    )
+                break
+            except httpx.TimeoutException as exc:
+                raise self._error(
+                    TransientError, f"{what} timed out ({type(exc).__name__})", model
+                ) from None
+            except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError) as exc:
+                if attempt + 1 < attempts:
+                    continue
+                raise self._error(
+                    TransientError, f"{what} connection failed ({type(exc).__name__})", model
+                ) from None
+            except httpx.HTTPError as exc:
+                raise self._error(
+                    TransientError, f"{what} failed ({type(exc).__name__})", model
+                ) from None
+        if response.status_code >= 400:
+            raise self._http_error(response, what, model)
+        if call.expect == "none":
+            return None
+        if call.expect == "bytes":
+            return response.content
+        try:
+            return response.json()
+        except ValueError:
+            snippet = " ".join(response.text.split())[:120]
+            raise self._error(
+                TransientError,
+                f"{what} answered HTTP {response.status_code} with a body that is not JSON"
+                f" ({snippet!r})",
+                model,
+            ) from None
+
+    def _http_error(self, response: httpx.Response, what: str, model: str) -> ProviderError:
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        detail = error_detail(body, response.text)
+        message = redact(
+            f"{self.name}: {what} answered HTTP {response.status_code}: {detail}", [self._key()]
+        )
+        if (
+            response.status_code in (401, 403)
+            and self.classify_error(response.status_code, body, detail) is None
+        ):
+            message += f" (check {self.key_env})"
+        return classify_status(
+            response.status_code,
+            message,
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            provider=self.name,
+            model=model,
+            override=self.classify_error(response.status_code, body, detail),
+        )
+
+    async def download(
+        self,
+        url: str,
+        dest: Path,
+        *,
+        stem: str,
+        hint: str | None = None,
+        authorized: bool = False,
+        model: str = "",
+    ) -> tuple[Path, str]:
+        """Stream ``url`` into ``dest/stem.<ext>``: size-capped, type-checked, length-verified.
+
+        Auth headers go only to the provider's own host; redirects are followed by hand so a
+        redirect to a storage host never carries the key.
+        """
+        own_host = urlsplit(self.base_url).netloc
+        for _hop in range(6):
+            headers: dict[str, str] = {}
+            if authorized and urlsplit(url).netloc == own_host:
+                headers = self._headers({}, model=model)
+            async with self._client() as client:
+                try:
+                    async with client.stream("GET", url, headers=headers) as response:
+                        if response.is_redirect and "location" in response.headers:
+                            url = urljoin(url, response.headers["location"])
+                            continue
+                        return await self._save(response, dest, stem, hint, model)
+                except httpx.TimeoutException:
+                    raise self._error(TransientError, "download timed out", model) from None
+                except httpx.HTTPError as exc:
+                    raise self._error(
+                        TransientError,
+                        f"download interrupted ({type(exc).__name__}); the file was incomplete",
+                        model,
+                    ) from None
+        raise self._error(TransientError, "download redirected too many times", model)
+
+    async def _save(
+        self, response: httpx.Response, dest: Path, stem: str, hint: str | None, model: str
+    ) -> tuple[Path, str]:
+        if response.status_code >= 400:
+            await response.aread()
+            raise self._http_error(response, "download", model)
+        ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype.startswith(MEDIA_PREFIXES):
+            media_type = ctype
+        elif ctype in OCTET_TYPES or not ctype:
+            media_type = hint or _guess_type(str(response.url)) or "application/octet-stream"
+        else:
+            raise self._error(
+                TransientError, f"download answered {ctype!r}, not a media file", model
+            )
+        declared = _int_or_none(response.headers.get("content-length"))
+        encoded = response.headers.get("content-encoding", "identity") != "identity"
+        if declared is not None and declared > self.max_download_bytes:
+            raise self._error(
+                InvalidInput,
+                f"output is {declared} bytes, over the {self.max_download_bytes}-byte cap",
+                model,
+            )
+        fd, tmp_name = tempfile.mkstemp(dir=dest, prefix=f".{stem}.", suffix=".part")
+        tmp = Path(tmp_name)
+        try:
+            received = 0
+            with os.fdopen(fd, "wb") as out:
+                async for chunk in response.aiter_bytes():
+                    received += len(chunk)
+                    if received > self.max_download_bytes:
+                        raise self._error(
+                            InvalidInput,
+                            f"output exceeds the {self.max_download_bytes}-byte cap",
+                            model,
+                        )
+                    out.write(chunk)
+            if declared is not None and not encoded and received != declared:
+                raise self._error(
+                    TransientError,
+                    f"download truncated: {received} of {declared} bytes",
+                    model,
+                )
+            if received == 0:
+                raise self._error(TransientError, "download was empty", model)
+            final = dest / f"{stem}{_extension(media_type, str(response.url))}"
+            tmp.replace(final)
+            return final, media_type
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _open_files(files: dict[str, Path]) -> dict[str, tuple[str, bytes, str]]:
+    parts: dict[str, tuple[str, bytes, str]] = {}
+    for field, path in files.items():
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        try:
+            parts[field] = (path.name, path.read_bytes(), mime)
+        except OSError as exc:
+            raise InvalidInput(f"{field}: cannot read {path}: {exc.strerror}") from None
+    return parts
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _guess_type(url: str) -> str | None:
+    return mimetypes.guess_type(urlsplit(url).path)[0]
+
+
+def _extension(media_type: str, url: str) -> str:
+    known = {"video/mp4": ".mp4", "image/png": ".png", "image/jpeg": ".jpg", "audio/mpeg": ".mp3"}
+    if media_type in known:
+        return known[media_type]
+    ext = mimetypes.guess_extension(media_type) or Path(urlsplit(url).path).suffix
+    return ext or ".bin"
