@@ -1,0 +1,278 @@
+"""The job graph: per shot keyframe -> generate (takes) -> edit -> tts -> lipsync -> finishing.
+
+Building the graph is pure apart from putting the user's reference images into the store
+(so their content, not their path, enters the cache keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shotrelay.catalog.profile import CostEstimate, ModelProfile
+from shotrelay.engine.jobs import HANDOFF, JobNode, derive_seed
+from shotrelay.engine.store import ArtifactStore
+from shotrelay.errors import CatalogError, EngineError
+from shotrelay.route.plan import RoutePlan, StageRoute
+from shotrelay.spec.models import Project, Shot
+from shotrelay.spec.vocabulary import Stage, Task
+
+__all__ = [
+    "SELECT",
+    "CompileFn",
+    "JobGraph",
+    "PacketLike",
+    "build_graph",
+    "estimate_cost",
+    "stage_params",
+]
+
+#: The step name of a node that chooses one take among a generate stage's takes.
+SELECT = "select"
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+_VIDEO_STAGES = (Stage.GENERATE, Stage.EDIT, Stage.LIPSYNC, Stage.UPSCALE, Stage.INTERPOLATE)
+
+
+class PacketLike(Protocol):
+    """What the graph reads from a continuity packet."""
+
+    @property
+    def reference_images(self) -> list[Path]: ...
+
+    @property
+    def handoff(self) -> bool: ...
+
+
+#: (stage, shot, project, model, packet) -> (prompt, negative prompt)
+CompileFn = Callable[[Stage, Shot, Project, ModelProfile, Any], tuple[str, str]]
+
+
+class JobGraph(BaseModel):
+    """Nodes in dependency order, and where each shot's final clip and audio come from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    project: str
+    nodes: dict[str, JobNode]
+    shots: list[str] = Field(description="Shot ids in cut order.")
+    finals: dict[str, str] = Field(description="Shot id -> node id of its final clip.")
+    audio: dict[str, str] = Field(
+        default_factory=dict, description="Shot id -> node of speech not already in the clip."
+    )
+    notes: list[str] = Field(default_factory=list, description="Settings the builder lowered.")
+
+    def downstream(self, node_ids: Sequence[str]) -> set[str]:
+        """These nodes and every node that depends on them."""
+        out = set(node_ids)
+        for node in self.nodes.values():  # nodes are in dependency order
+            if any(d in out for d in node.deps):
+                out.add(node.id)
+        return out
+
+
+def stage_params(route: StageRoute, shot: Shot, project: Project) -> dict[str, Any]:
+    """Request parameters: the router's (clip_seconds, resolution...) plus the format's."""
+    fmt = project.format
+    params: dict[str, Any] = {
+        "seconds": shot.duration,
+        "width": fmt.width,
+        "height": fmt.height,
+        "fps": fmt.fps,
+        "aspect": fmt.aspect,
+        "camera": shot.camera.value,
+        "framing": shot.framing.value,
+    }
+    if route.stage == Stage.TTS:
+        params["text"] = " ".join(d.line for d in shot.dialogue)
+        params["lines"] = [{"speaker": d.speaker, "line": d.line} for d in shot.dialogue]
+    if route.stage == Stage.UPSCALE:
+        params["target_height"] = fmt.height
+    if route.stage == Stage.INTERPOLATE:
+        params["target_fps"] = fmt.fps
+    params.update(route.params)
+    return params
+
+
+def estimate_cost(model: ModelProfile, params: Mapping[str, Any]) -> CostEstimate:
+    """Cost of one call of ``model`` with these parameters (used for fallbacks)."""
+    seconds = float(params.get("clip_seconds") or params.get("seconds") or 0.0)
+    text = str(params.get("text", ""))
+    return model.pricing.estimate(
+        seconds=seconds,
+        chars=len(text),
+        tokens=len(text) // 4,
+        resolution=params.get("resolution"),
+        label=model.name,
+    )
+
+
+def build_graph(
+    project: Project,
+    plan: RoutePlan,
+    models: Mapping[str, ModelProfile],
+    *,
+    store: ArtifactStore,
+    compile: CompileFn,
+    packets: Callable[[str], PacketLike],
+    takes: int | None = None,
+    revisions: Mapping[tuple[str, str], int] | None = None,
+) -> JobGraph:
+    """Nodes for every routed stage of every shot, with handoffs between continuing shots."""
+    revisions = revisions or {}
+    n_takes = takes or project.takes
+    nodes: dict[str, JobNode] = {}
+    finals: dict[str, str] = {}
+    audio: dict[str, str] = {}
+    notes: list[str] = []
+    previous: str | None = None
+    for shot in project.shots:
+        try:
+            route = plan.shot(shot.id)
+        except KeyError:
+            raise EngineError(
+                f"shot {shot.id} has no route; run `shotrelay route` again after editing shots"
+            ) from None
+        packet = packets(shot.id)
+        refs = [_put_image(store, p) for p in packet.reference_images]
+        handoff = None
+        keyframed = route.stage(Stage.KEYFRAME) is not None
+        if shot.continues_previous and previous is not None and not keyframed:
+            handoff = JobNode(
+                id=f"{shot.id}/{HANDOFF}",
+                shot_id=shot.id,
+                step=HANDOFF,
+                inputs={"video": finals[previous]},
+                revision=revisions.get((shot.id, HANDOFF), 0),
+            )
+            nodes[handoff.id] = handoff
+        image: str | None = handoff.id if handoff else None
+        video: str | None = None
+        speech: str | None = None
+        for st in route.stages:
+            model = _model(models, st.model, shot.id, st.stage)
+            prompt, negative = compile(st.stage, shot, project, model, packet)
+            rev = revisions.get((shot.id, st.stage.value), 0)
+            inputs = _inputs(st, model, refs, image, video, speech, notes, shot.id)
+            base = JobNode(
+                id=f"{shot.id}/{st.stage.value}",
+                shot_id=shot.id,
+                step=st.stage.value,
+                model=st.model,
+                fallbacks=list(st.fallbacks),
+                task=st.task,
+                prompt=prompt,
+                negative=negative,
+                params=stage_params(st, shot, project),
+                inputs=inputs,
+                revision=rev,
+                estimate=st.cost,
+                context=_context(packet),
+            )
+            if st.stage == Stage.GENERATE:
+                take_ids = []
+                for t in range(1, n_takes + 1):
+                    seed = derive_seed(project.name, shot.id, t, rev)
+                    node = base.model_copy(
+                        update={"id": f"{base.id}/t{t}", "take": t, "seed": seed}
+                    )
+                    nodes[node.id] = node
+                    take_ids.append(node.id)
+                sel = JobNode(id=base.id, shot_id=shot.id, step=SELECT, takes=take_ids)
+                nodes[sel.id] = sel
+                out = sel.id
+            else:
+                node = base.model_copy(update={"seed": derive_seed(project.name, shot.id, 0, rev)})
+                nodes[node.id] = node
+                out = node.id
+            if st.stage == Stage.KEYFRAME:
+                image = out
+            elif st.stage == Stage.TTS:
+                speech = out
+            elif st.stage in _VIDEO_STAGES:
+                video = out
+                if st.stage == Stage.LIPSYNC:
+                    speech = None  # the speech is in the clip now
+        if video is None:
+            raise EngineError(f"shot {shot.id}: the route has no generate stage")
+        finals[shot.id] = video
+        if speech is not None:
+            audio[shot.id] = speech
+        previous = shot.id
+    return JobGraph(
+        project=project.name,
+        nodes=nodes,
+        shots=[s.id for s in project.shots],
+        finals=finals,
+        audio=audio,
+        notes=notes,
+    )
+
+
+def _model(
+    models: Mapping[str, ModelProfile], model_id: str, shot: str, stage: Stage
+) -> ModelProfile:
+    try:
+        return models[model_id]
+    except KeyError:
+        raise CatalogError(
+            f"shot {shot} {stage.value}: the route names model {model_id!r}, "
+            "which is not in the catalog; route again"
+        ) from None
+
+
+def _inputs(
+    st: StageRoute,
+    model: ModelProfile,
+    refs: list[str],
+    image: str | None,
+    video: str | None,
+    speech: str | None,
+    notes: list[str],
+    shot_id: str,
+) -> dict[str, str]:
+    inputs: dict[str, str] = {}
+    if st.stage in (Stage.KEYFRAME, Stage.GENERATE):
+        limit = model.inputs.reference_images
+        use = refs[:limit]
+        if len(refs) > len(use):
+            notes.append(
+                f"shot {shot_id} {st.stage.value}: {model.id} takes {limit} reference images; "
+                f"{len(refs) - len(use)} of {len(refs)} left out"
+            )
+        inputs.update({f"reference_{i}": f"sha256:{h}" for i, h in enumerate(use)})
+    if st.stage == Stage.GENERATE and image is not None:
+        if st.task == Task.IMAGE_TO_VIDEO or model.inputs.first_frame:
+            inputs["first_frame"] = image
+        else:
+            notes.append(
+                f"shot {shot_id} generate: {model.id} cannot start from an image; "
+                "its keyframe or handed-off frame is not used"
+            )
+    if st.stage in (Stage.EDIT, Stage.LIPSYNC, Stage.UPSCALE, Stage.INTERPOLATE):
+        if video is None:
+            raise EngineError(f"shot {shot_id} {st.stage.value}: no clip comes before this stage")
+        inputs["video"] = video
+    if st.stage == Stage.LIPSYNC:
+        if speech is None:
+            raise EngineError(f"shot {shot_id} lipsync: no speech (tts) comes before it")
+        inputs["audio"] = speech
+    return inputs
+
+
+def _context(packet: Any) -> dict[str, Any]:
+    dump = getattr(packet, "model_dump", None)
+    if dump is None:
+        return {}
+    data: dict[str, Any] = dump(mode="json")
+    return data
+
+
+def _put_image(store: ArtifactStore, path: Path) -> str:
+    if not path.is_file():
+        raise EngineError(f"reference image {path} does not exist; fix the path in the project")
+    media_type = _IMAGE_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    return store.put(path, media_type).hash

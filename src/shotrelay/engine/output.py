@@ -1,0 +1,211 @@
+"""The cut and the manifest: what the relay delivers, and what made each shot."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import mimetypes
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from shotrelay.engine.events import EngineEvent, EventCallback
+from shotrelay.engine.executor import Outcome
+from shotrelay.engine.graph import SELECT, JobGraph
+from shotrelay.engine.journal import JobStateName, Journal
+from shotrelay.engine.store import ArtifactStore
+from shotrelay.errors import EngineError, IntegrityError
+from shotrelay.spec.models import Format, Project, Shot
+from shotrelay.spec.vocabulary import Transition
+
+__all__ = ["CutClip", "Cutter", "assemble", "default_cutter", "write_manifest"]
+
+
+class CutClip(BaseModel):
+    """One shot as the cut receives it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shot_id: str
+    path: Path
+    duration: float
+    transition: Transition
+    transition_seconds: float
+    audio: Path | None = None
+
+
+#: (clips in order, output file, delivery format, music or None) -> the output file
+Cutter = Callable[[list[CutClip], Path, Format, Path | None], Path]
+
+
+def default_cutter(clips: list[CutClip], out: Path, fmt: Format, music: Path | None) -> Path:
+    """Assemble with ``shotrelay.edit.assemble_cut``."""
+    edit = importlib.import_module("shotrelay.edit")
+    cut_item = getattr(edit, "CutItem", None)
+    assemble_cut = getattr(edit, "assemble_cut", None)
+    if cut_item is None or assemble_cut is None:
+        raise EngineError("shotrelay.edit.assemble_cut is not installed; cannot assemble the cut")
+    items = [cut_item(**c.model_dump()) for c in clips]
+    result: Path = assemble_cut(items, out, fmt=fmt, music=music)
+    return result
+
+
+def assemble(
+    *,
+    kind: str,
+    project: Project,
+    graph: JobGraph,
+    outcome: Outcome,
+    journal: Journal,
+    store: ArtifactStore,
+    cutter: Cutter,
+    out: Path,
+    on_event: EventCallback | None = None,
+) -> Path | None:
+    """Cut the shots whose final clip exists into ``out``; cached by the clips' hashes.
+
+    Returns None (and records why) when no shot has a clip.
+    """
+    clips: list[tuple[Shot, str, str | None]] = []
+    for shot in project.shots:
+        final = outcome.results.get(graph.finals[shot.id])
+        if final is None or final.state != JobStateName.SUCCEEDED or not final.artifact:
+            journal.event(
+                "cut_gap",
+                f"{kind}: shot {shot.id} has no clip; left out of the cut",
+                shot_id=shot.id,
+            )
+            continue
+        speech = graph.audio.get(shot.id)
+        audio = outcome.results.get(speech) if speech else None
+        clips.append((shot, final.artifact, audio.artifact if audio else None))
+    if not clips:
+        journal.event("cut_skipped", f"{kind}: no shot has a clip")
+        return None
+    music = project.music if project.music and project.music.is_file() else None
+    body = {
+        "kind": kind,
+        "format": project.format.model_dump(mode="json"),
+        "music": store.put(music, _media_type(music)).hash if music else None,
+        "clips": [
+            [s.id, clip, s.duration, s.transition.value, s.transition_seconds, audio]
+            for s, clip, audio in clips
+        ],
+    }
+    key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    row = journal.job(key)
+    if row is not None and row.state == JobStateName.SUCCEEDED and row.artifact:
+        try:
+            store.verify(row.artifact)
+            _publish(store.get(row.artifact), out)
+            return out
+        except IntegrityError as exc:
+            journal.event("integrity", str(exc), job_key=key, stage="cut")
+            store.discard(row.artifact)
+    journal.ensure_job(
+        key, shot_id="*", stage="cut", take=0, model=kind, provider="local", detail=body
+    )
+    items = [
+        CutClip(
+            shot_id=s.id,
+            path=store.get(clip),
+            duration=s.duration,
+            transition=s.transition,
+            transition_seconds=s.transition_seconds,
+            audio=store.get(audio) if audio else None,
+        )
+        for s, clip, audio in clips
+    ]
+    if on_event:
+        on_event(
+            EngineEvent(
+                kind="state", stage="cut", job=key, state="submitted", message=f"cutting the {kind}"
+            )
+        )
+    with tempfile.TemporaryDirectory(dir=store.root.parent) as tmp:
+        made = cutter(items, Path(tmp) / out.name, project.format, music)
+        ref = store.put(made, "video/mp4")
+    with journal.transaction():
+        journal.update_job(key, state=JobStateName.SUCCEEDED, artifact=ref.hash, attempts=1)
+        journal.event("succeeded", f"{kind} cut -> {ref.hash[:12]}", job_key=key, stage="cut")
+    _publish(ref.path, out)
+    if on_event:
+        on_event(EngineEvent(kind="state", stage="cut", job=key, state="succeeded", progress=1.0))
+    return out
+
+
+def _media_type(path: Path) -> str:
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _publish(src: Path, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, out)
+
+
+def write_manifest(
+    path: Path,
+    *,
+    project: Project,
+    graph: JobGraph,
+    outcome: Outcome,
+    journal: Journal,
+    final: Path | None,
+) -> dict[str, Any]:
+    """Write ``manifest.json``: every shot's stages with model, prompt, seed, cost, artifact."""
+    shots = []
+    for shot in project.shots:
+        stages = []
+        for node in graph.nodes.values():
+            if node.shot_id != shot.id or node.step == SELECT:
+                continue
+            res = outcome.results.get(node.id)
+            row = journal.job(res.key) if res and res.key else None
+            events = journal.events(job_key=res.key) if res and res.key else []
+            chosen = outcome.results.get(f"{shot.id}/generate")
+            stages.append(
+                {
+                    "node": node.id,
+                    "stage": node.step,
+                    "take": node.take or None,
+                    "chosen": bool(node.take) and chosen is not None and chosen.key == res.key
+                    if res
+                    else False,
+                    "state": res.state.value if res else "not run",
+                    "model": row.model if row else node.model,
+                    "provider": row.provider if row else "",
+                    "prompt": node.prompt,
+                    "negative": node.negative,
+                    "seed": node.seed,
+                    "estimate_usd": row.estimate_usd if row else None,
+                    "estimate_rule": row.estimate_rule if row else "",
+                    "actual_usd": row.actual_usd if row else None,
+                    "artifact": res.artifact if res else None,
+                    "cached": res.cached if res else False,
+                    "fallbacks": [e.message for e in events if e.kind == "fallback"],
+                    "events": [f"{e.kind}: {e.message}" for e in events],
+                    "message": res.message if res else "",
+                }
+            )
+        shots.append({"id": shot.id, "stages": stages})
+    reserved, actual = journal.costs()
+    data: dict[str, Any] = {
+        "project": project.name,
+        "final": str(final) if final else None,
+        "cost": {"reserved_usd": round(reserved, 6), "actual_usd": round(actual, 6)},
+        "notes": list(graph.notes),
+        "shots": shots,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+    return data

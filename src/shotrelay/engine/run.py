@@ -1,0 +1,450 @@
+"""The public engine API the CLI calls: run, approve, redo, pick, status (one call each)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from shotrelay.catalog.profile import ModelProfile
+from shotrelay.engine.calls import RetryPolicy
+from shotrelay.engine.events import EngineEvent, EventCallback
+from shotrelay.engine.executor import Executor, Scorer, first_success
+from shotrelay.engine.gate import animatic_plan, paid_stages, structure_hash
+from shotrelay.engine.graph import CompileFn, PacketLike, build_graph
+from shotrelay.engine.jobs import JobNode
+from shotrelay.engine.journal import EventRow, Journal
+from shotrelay.engine.output import Cutter, assemble, default_cutter, write_manifest
+from shotrelay.engine.store import ArtifactStore
+from shotrelay.engine.workspace import Workspace, workspace_for
+from shotrelay.errors import EngineError, SpecError
+from shotrelay.providers.base import Provider
+from shotrelay.route.plan import RoutePlan
+from shotrelay.spec.loader import load_project
+from shotrelay.spec.models import Project, Shot
+from shotrelay.spec.vocabulary import Stage
+
+__all__ = [
+    "EngineHooks",
+    "RunResult",
+    "StatusReport",
+    "approve",
+    "pick",
+    "redo",
+    "run",
+    "run_async",
+    "status",
+]
+
+
+class CatalogLike(Protocol):
+    """What the engine reads from a catalog."""
+
+    @property
+    def models(self) -> list[ModelProfile]: ...
+
+
+@dataclass
+class EngineHooks:
+    """Replaceable parts of a run; None means the built-in implementation."""
+
+    compile: CompileFn | None = None
+    packets: Callable[[Project], Callable[[str], PacketLike]] | None = None
+    cutter: Cutter | None = None
+    extract_last_frame: Callable[[Path, Path], Path] | None = None
+    scorer: Scorer = first_success
+    sleep: Callable[[float], Awaitable[None]] | None = None
+    rand: Callable[[], float] | None = None
+    retry: RetryPolicy | None = None
+
+
+class RunResult(BaseModel):
+    """What a run did and where its outputs are."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Literal["done", "awaiting_approval", "incomplete"]
+    message: str
+    workspace: Path
+    animatic: Path | None = None
+    final: Path | None = None
+    manifest: Path | None = None
+    plan: RoutePlan | None = None
+    failures: list[str] = []
+    ran: int = 0
+    cached: int = 0
+    reserved_usd: float = 0.0
+    actual_usd: float = 0.0
+
+
+class StatusReport(BaseModel):
+    """Jobs by state, money reserved and spent, approval, outputs and the last events."""
+
+    model_config = ConfigDict(frozen=True)
+
+    project: str
+    workspace: Path
+    jobs: dict[str, int]
+    reserved_usd: float
+    actual_usd: float
+    approved: bool
+    picks: dict[str, int]
+    outputs: dict[str, Path | None]
+    events: list[EventRow]
+
+
+def run(
+    project_path: Path | str,
+    *,
+    auto_approve: bool = False,
+    providers: Mapping[str, Provider] | None = None,
+    catalog: CatalogLike | None = None,
+    workdir: Path | str | None = None,
+    on_event: EventCallback | None = None,
+    resubmit_unknown: bool = False,
+    takes: int | None = None,
+    hooks: EngineHooks | None = None,
+) -> RunResult:
+    """Animatic, structure gate, routed relay, cut and manifest (see docs/engine.md)."""
+    return asyncio.run(
+        run_async(
+            project_path,
+            auto_approve=auto_approve,
+            providers=providers,
+            catalog=catalog,
+            workdir=workdir,
+            on_event=on_event,
+            resubmit_unknown=resubmit_unknown,
+            takes=takes,
+            hooks=hooks,
+        )
+    )
+
+
+async def run_async(
+    project_path: Path | str,
+    *,
+    auto_approve: bool = False,
+    providers: Mapping[str, Provider] | None = None,
+    catalog: CatalogLike | None = None,
+    workdir: Path | str | None = None,
+    on_event: EventCallback | None = None,
+    resubmit_unknown: bool = False,
+    takes: int | None = None,
+    hooks: EngineHooks | None = None,
+) -> RunResult:
+    """The same as :func:`run`, inside a running event loop."""
+    hooks = hooks or EngineHooks()
+    ws, project = _open(project_path, workdir)
+    models_list = _catalog(catalog).models
+    models = {m.id: m for m in models_list}
+    provs = dict(providers) if providers is not None else _load_providers()
+    journal = Journal(ws.journal)
+    store = ArtifactStore(ws.store)
+    journal.start_run("run")
+    emit = on_event or (lambda _e: None)
+    try:
+        compile_fn = hooks.compile or _default_compile
+        packets = (hooks.packets or _default_packets)(project)
+        executor = Executor(
+            journal,
+            store,
+            provs,
+            models,
+            budget_usd=project.budget_usd,
+            on_event=on_event,
+            sleep=hooks.sleep or asyncio.sleep,
+            rand=hooks.rand or _random(),
+            retry=hooks.retry,
+            resubmit_unknown=resubmit_unknown,
+            scorer=hooks.scorer,
+            recompile=_recompiler(project, compile_fn, packets),
+            extract_last_frame=hooks.extract_last_frame or _default_last_frame,
+            scratch=ws.scratch,
+        )
+        cutter = hooks.cutter or default_cutter
+        # 1. The animatic: every shot on the local previs and camera models.
+        agraph = build_graph(
+            project,
+            animatic_plan(project, models),
+            models,
+            store=store,
+            compile=compile_fn,
+            packets=packets,
+            takes=1,
+        )
+        aout = await executor.run(agraph)
+        animatic = assemble(
+            kind="animatic",
+            project=project,
+            graph=agraph,
+            outcome=aout,
+            journal=journal,
+            store=store,
+            cutter=cutter,
+            out=ws.animatic,
+            on_event=on_event,
+        )
+        # 2. Route on what is available, then the structure gate.
+        plan = _route(project, models_list, provs)
+        digest = structure_hash(project)
+        paid = paid_stages(plan, models)
+        if paid and not journal.approved("structure", digest):
+            if not auto_approve:
+                message = (
+                    f"animatic ready at {animatic}; the plan has {paid} paid stages "
+                    f"(estimated ${plan.total_cost_usd:.2f}). Review it, then run "
+                    f"`shotrelay approve {project_path}` (or run with --auto-approve)."
+                )
+                journal.event("gate", message)
+                emit(EngineEvent(kind="gate", message=message))
+                journal.finish_run("awaiting_approval")
+                return RunResult(
+                    status="awaiting_approval",
+                    message=message,
+                    workspace=ws.root,
+                    animatic=animatic,
+                    plan=plan,
+                )
+            journal.approve("structure", digest, note="auto-approve")
+            journal.event("gate", "structure auto-approved")
+        elif not paid:
+            journal.event("gate", "only local models in the plan: the gate is informational")
+        for note in [*plan.notes, *plan.trades]:
+            journal.event("route_note", note)
+        # 3. The routed relay and the cut.
+        graph = build_graph(
+            project,
+            plan,
+            models,
+            store=store,
+            compile=compile_fn,
+            packets=packets,
+            takes=takes,
+            revisions=journal.revisions(),
+        )
+        for note in graph.notes:
+            journal.event("lowered", note)
+            emit(EngineEvent(kind="note", message=note))
+        outcome = await executor.run(graph)
+        final = assemble(
+            kind="final",
+            project=project,
+            graph=graph,
+            outcome=outcome,
+            journal=journal,
+            store=store,
+            cutter=cutter,
+            out=ws.final,
+            on_event=on_event,
+        )
+        write_manifest(
+            ws.manifest, project=project, graph=graph, outcome=outcome, journal=journal, final=final
+        )
+        failures = [f"{r.node}: {r.state.value}: {r.message}" for r in outcome.failed()]
+        done = outcome.ok and final is not None
+        reserved, actual = journal.costs()
+        message = f"final cut at {final}" if done else f"{len(failures)} jobs did not finish"
+        journal.finish_run("done" if done else "incomplete", message)
+        results = outcome.results.values()
+        return RunResult(
+            status="done" if done else "incomplete",
+            message=message,
+            workspace=ws.root,
+            animatic=animatic,
+            final=final,
+            manifest=ws.manifest,
+            plan=plan,
+            failures=failures,
+            ran=sum(1 for r in results if r.key and not r.cached and r.step != "select"),
+            cached=sum(1 for r in results if r.cached),
+            reserved_usd=reserved,
+            actual_usd=actual,
+        )
+    except BaseException:
+        journal.finish_run("interrupted")
+        raise
+    finally:
+        journal.close()
+
+
+def approve(project_path: Path | str, *, workdir: Path | str | None = None) -> str:
+    """Approve the project's structure (shots, order, durations, framing, camera, transitions)."""
+    ws, project = _open(project_path, workdir)
+    journal = Journal(ws.journal)
+    try:
+        digest = structure_hash(project)
+        if journal.approved("structure", digest):
+            return "the structure was already approved"
+        journal.approve("structure", digest, note="approve")
+        journal.event("approved", f"structure {digest[:12]} approved")
+        return f"structure approved ({len(project.shots)} shots); `shotrelay run` goes on"
+    finally:
+        journal.close()
+
+
+def redo(
+    project_path: Path | str,
+    shot_id: str,
+    stage: Stage | str | None = None,
+    **run_kwargs: Any,
+) -> RunResult:
+    """Invalidate a shot's job at ``stage`` (all its stages when None) and what follows; run."""
+    ws, project = _open(project_path, run_kwargs.get("workdir"))
+    _shot(project, shot_id)
+    try:
+        stages = [Stage(stage)] if stage is not None else list(Stage)
+    except ValueError:
+        raise SpecError(
+            f"unknown stage {stage!r}",
+            field="stage",
+            fix="use one of " + ", ".join(s.value for s in Stage),
+        ) from None
+    journal = Journal(ws.journal)
+    try:
+        with journal.transaction():
+            for st in stages:
+                journal.bump_revision(shot_id, st.value)
+            journal.event("redo", f"redo {shot_id} at {stage or 'every stage'}", shot_id=shot_id)
+    finally:
+        journal.close()
+    return run(project_path, **run_kwargs)
+
+
+def pick(
+    project_path: Path | str, shot_id: str, take: int, *, workdir: Path | str | None = None
+) -> str:
+    """Choose which take of a shot the cut uses (overrides the scorer on the next run)."""
+    ws, project = _open(project_path, workdir)
+    _shot(project, shot_id)
+    if take < 1:
+        raise SpecError("takes are numbered from 1", field="take", fix="pass 1, 2, ...")
+    journal = Journal(ws.journal)
+    try:
+        journal.set_pick(shot_id, take)
+        journal.event("pick", f"take {take} picked", shot_id=shot_id)
+    finally:
+        journal.close()
+    return f"{shot_id}: take {take} picked; `shotrelay run` recuts with it"
+
+
+def status(
+    project_path: Path | str, *, workdir: Path | str | None = None, last: int = 10
+) -> StatusReport:
+    """Jobs by state, costs reserved and actual, the approval, outputs and the last events."""
+    ws, project = _open(project_path, workdir)
+    journal = Journal(ws.journal)
+    try:
+        reserved, actual = journal.costs()
+        outputs = {
+            p.name: (p if p.is_file() else None) for p in (ws.animatic, ws.final, ws.manifest)
+        }
+        return StatusReport(
+            project=project.name,
+            workspace=ws.root,
+            jobs=journal.counts(),
+            reserved_usd=reserved,
+            actual_usd=actual,
+            approved=journal.approved("structure", structure_hash(project)),
+            picks=journal.picks(),
+            outputs=outputs,
+            events=journal.events(limit=last),
+        )
+    finally:
+        journal.close()
+
+
+# -- wiring -------------------------------------------------------------------------------
+
+
+def _open(project_path: Path | str, workdir: Path | str | None) -> tuple[Workspace, Project]:
+    ws = workspace_for(project_path, workdir)
+    project = load_project(ws.project_file)
+    return ws.create(), project
+
+
+def _shot(project: Project, shot_id: str) -> Shot:
+    try:
+        return project.shot(shot_id)
+    except KeyError:
+        raise SpecError(
+            f"no shot {shot_id!r}",
+            field="shot",
+            fix="use one of " + ", ".join(s.id for s in project.shots),
+        ) from None
+
+
+def _catalog(catalog: CatalogLike | None) -> CatalogLike:
+    if catalog is not None:
+        return catalog
+    from shotrelay.catalog.loader import load_catalog
+
+    return load_catalog()
+
+
+def _load_providers() -> dict[str, Provider]:
+    from shotrelay.providers.registry import load_providers
+
+    return load_providers()
+
+
+def _route(
+    project: Project, models: list[ModelProfile], providers: Mapping[str, Provider]
+) -> RoutePlan:
+    from shotrelay.route.router import route_project
+
+    ready: set[str] = set()
+    for name, provider in providers.items():
+        try:
+            ok, _why = provider.available()
+        except Exception:  # a broken adapter must not stop routing to the others
+            ok = False
+        if ok:
+            ready.add(name)
+    if not ready:
+        raise EngineError(
+            "no provider is available, not even the local one; run `shotrelay doctor`"
+        )
+    return route_project(project, models, available=ready.__contains__)
+
+
+def _default_compile(
+    stage: Stage, shot: Shot, project: Project, model: ModelProfile, packet: Any
+) -> tuple[str, str]:
+    from shotrelay.prompts.compiler import compile_prompt
+
+    compiled = compile_prompt(stage, shot, project, model, packet)
+    return compiled.text, compiled.negative
+
+
+def _default_packets(project: Project) -> Callable[[str], PacketLike]:
+    from shotrelay.continuity.ledger import ContinuityLedger
+
+    ledger = ContinuityLedger(project)
+    return ledger.packet
+
+
+def _default_last_frame(video: Path, out_png: Path) -> Path:
+    from shotrelay.media.frames import last_frame
+
+    return last_frame(video, out_png)
+
+
+def _recompiler(
+    project: Project, compile_fn: CompileFn, packets: Callable[[str], PacketLike]
+) -> Callable[[JobNode, ModelProfile], tuple[str, str]]:
+    def recompile(node: JobNode, model: ModelProfile) -> tuple[str, str]:
+        shot = project.shot(node.shot_id)
+        return compile_fn(Stage(node.step), shot, project, model, packets(node.shot_id))
+
+    return recompile
+
+
+def _random() -> Callable[[], float]:
+    import random
+
+    return random.random

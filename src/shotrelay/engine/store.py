@@ -1,0 +1,170 @@
+"""Content-addressed artifact store: files named by the sha256 of their bytes."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import mimetypes
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from shotrelay.errors import IntegrityError
+
+__all__ = ["ArtifactRef", "ArtifactStore", "sha256_file"]
+
+_CHUNK = 1 << 20
+_EXT = {
+    "video/mp4": ".mp4",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/mpeg": ".mp3",
+    "application/json": ".json",
+    "text/plain": ".txt",
+}
+
+
+class ArtifactRef(BaseModel):
+    """One stored artifact: its hash, where it lives, how big it is, what it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    hash: str
+    path: Path
+    size: int
+    media_type: str
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _extension(media_type: str) -> str:
+    return _EXT.get(media_type) or mimetypes.guess_extension(media_type) or ".bin"
+
+
+class ArtifactStore:
+    """Files under ``root/ab/cdef....ext`` with a small ``.ref`` record of size and type.
+
+    Writes are atomic (temp file in the same folder, fsync, rename), so a crash leaves either
+    the whole file or nothing. Every lookup checks the size; :meth:`verify` re-hashes.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _base(self, digest: str) -> Path:
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise IntegrityError(f"not a sha256 hex digest: {digest!r}")
+        return self.root / digest[:2] / digest[2:]
+
+    def put(self, data: Path | bytes, media_type: str) -> ArtifactRef:
+        """Store bytes or a file's content; return its reference (idempotent)."""
+        if isinstance(data, bytes):
+            digest = hashlib.sha256(data).hexdigest()
+            size = len(data)
+        else:
+            digest = sha256_file(data)
+            size = data.stat().st_size
+        base = self._base(digest)
+        path = base.with_name(base.name + _extension(media_type))
+        existing = self.lookup(digest)
+        if existing is not None and existing.size == size:
+            return existing
+        base.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            _atomic_write(path, data)
+        else:
+            _atomic_copy(data, path)
+        ref = ArtifactRef(hash=digest, path=path, size=size, media_type=media_type)
+        record = {"size": size, "media_type": media_type, "name": path.name}
+        _atomic_write(base.with_name(base.name + ".ref"), json.dumps(record).encode())
+        return ref
+
+    def lookup(self, digest: str) -> ArtifactRef | None:
+        """The artifact if present with its recorded size; None if absent or truncated."""
+        base = self._base(digest)
+        try:
+            record = json.loads(base.with_name(base.name + ".ref").read_bytes())
+            path = base.parent / str(record["name"])
+            size = path.stat().st_size
+        except (OSError, ValueError, KeyError):
+            return None
+        if size != int(record["size"]):
+            return None
+        return ArtifactRef(hash=digest, path=path, size=size, media_type=record["media_type"])
+
+    def has(self, digest: str) -> bool:
+        """Whether the artifact is present at its recorded size (cheap, no hashing)."""
+        return self.lookup(digest) is not None
+
+    def get(self, digest: str) -> Path:
+        """Path of a stored artifact; IntegrityError if it is missing or truncated."""
+        ref = self.lookup(digest)
+        if ref is None:
+            raise IntegrityError(
+                f"artifact {digest[:12]} is missing or truncated in {self.root}; "
+                "the job that made it will run again"
+            )
+        return ref.path
+
+    def verify(self, digest: str) -> ArtifactRef:
+        """Re-hash the artifact; IntegrityError if missing, truncated or corrupt."""
+        path = self.get(digest)
+        actual = sha256_file(path)
+        if actual != digest:
+            raise IntegrityError(
+                f"artifact {digest[:12]} at {path} is corrupt (content hashes to {actual[:12]}); "
+                "the job that made it will run again"
+            )
+        ref = self.lookup(digest)
+        assert ref is not None
+        return ref
+
+    def discard(self, digest: str) -> None:
+        """Remove an artifact (used when it failed verification)."""
+        base = self._base(digest)
+        for p in base.parent.glob(base.name + ".*"):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _atomic_copy(src: Path, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f, src.open("rb") as s:
+            while chunk := s.read(_CHUNK):
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
