@@ -1,1 +1,16 @@
-"""plan."""
+"""Planners: a brief becomes a shot list (rule-based built in; model-backed via `Planner`)."""
+
+from shotrelay.plan.brief import BriefWords, read_brief
+from shotrelay.plan.durations import clip_support, fit_durations
+from shotrelay.plan.planner import DEFAULT_LENGTH, Planner, RulePlanner, plan_project
+
+__all__ = [
+    "DEFAULT_LENGTH",
+    "BriefWords",
+    "Planner",
+    "RulePlanner",
+    "clip_support",
+    "fit_durations",
+    "plan_project",
+    "read_brief",
+]
