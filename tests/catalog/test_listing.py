@@ -28,7 +28,6 @@ def test_rows_follow_the_task_and_provider_filters() -> None:
     rows = model_rows(catalog, task="lipsync", provider="local")
     assert [r.id for r in rows] == ["local-dub"]
     assert rows[0].price == "free"
-    assert rows[0].local is True
     assert all("tts" in r.tasks for r in model_rows(catalog, task="tts"))
 
 

@@ -197,3 +197,14 @@ def test_yaml_syntax_error_gives_the_line(tmp_path: Path) -> None:
 def test_missing_file_is_a_catalog_error(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="file not found"):
         load_catalog([tmp_path / "nope.yaml"], use_env=False)
+
+
+def test_the_example_in_the_docs_loads(tmp_path: Path) -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "catalog.md"
+    text = docs.read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    catalog = load_catalog([write(tmp_path, example)], use_env=False)
+    assert "sora-2" not in catalog
+    assert catalog.get("veo-3.1").concurrency == 4
+    assert catalog.get("veo-3.1").pricing.estimate(seconds=8).usd == pytest.approx(2.8)
+    assert catalog.get("studio-i2v").score("geometry") == 0.9

@@ -25,7 +25,6 @@ class ModelRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
-    name: str
     provider: str
     tasks: list[str]
     durations: str
@@ -33,7 +32,6 @@ class ModelRow(BaseModel):
     price: str
     latency: str
     status: str
-    local: bool
     strengths: list[str]
 
 
@@ -47,7 +45,6 @@ def model_rows(
 def _row(m: ModelProfile) -> ModelRow:
     return ModelRow(
         id=m.id,
-        name=m.name,
         provider=m.provider,
         tasks=[t.value for t in m.tasks],
         durations=duration_text(m),
@@ -55,7 +52,6 @@ def _row(m: ModelProfile) -> ModelRow:
         price=price_text(m.pricing),
         latency=latency_text(m),
         status=m.status.value,
-        local=m.local,
         strengths=strengths(m),
     )
 
