@@ -1,0 +1,147 @@
+"""route_project: costs, params, fallbacks, JSON shape, and the built-in catalog end to end."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MakeModel, MakeProject, make_project
+
+from shotrelay.catalog import load_catalog
+from shotrelay.catalog.profile import ModelProfile
+from shotrelay.route import MAX_FALLBACKS, route_project
+from shotrelay.spec.vocabulary import Stage
+
+STAGE_KEYS = {
+    "stage",
+    "task",
+    "model",
+    "provider",
+    "cost_usd",
+    "cost_rule",
+    "seconds",
+    "score",
+    "quality",
+    "breakdown",
+    "fallbacks",
+    "runner_up",
+    "reasons",
+    "params",
+}
+
+
+def test_to_json_has_the_documented_keys(
+    mk: MakeModel, project: MakeProject, support: list[ModelProfile]
+) -> None:
+    plan = route_project(project([{"duration": 4}], budget_usd=10), [mk("a"), mk("b"), *support])
+    data = plan.to_json()
+    assert set(data) == {
+        "project",
+        "policy",
+        "budget_usd",
+        "total_cost_usd",
+        "total_seconds",
+        "trades",
+        "notes",
+        "shots",
+    }
+    shot = data["shots"][0]
+    assert set(shot) == {"id", "role", "cost_usd", "seconds", "stages"}
+    for st in shot["stages"]:
+        assert set(st) == STAGE_KEYS
+    gen = shot["stages"][1]
+    assert set(gen["breakdown"]) == {
+        "aesthetics",
+        "motion",
+        "geometry",
+        "continuity",
+        "control",
+        "speed",
+        "cost",
+    }
+    assert {"clip_seconds", "width", "height", "fps", "aspect", "resolution"} <= set(gen["params"])
+
+
+def test_costs_times_and_clip_lengths_come_from_the_profile(
+    mk: MakeModel, project: MakeProject, support: list[ModelProfile]
+) -> None:
+    gen = mk("gen", durations=[4, 8], usd=0.25, latency=30)
+    plan = route_project(project([{"duration": 5.5}], takes=2), [gen, *support])
+    st = plan.shots[0].stage(Stage.GENERATE)
+    assert st is not None
+    assert st.params["clip_seconds"] == gen.clip_length(5.5) == 8
+    assert st.cost.usd == pytest.approx(2 * gen.pricing.estimate(seconds=8).usd)
+    assert st.cost.rule.endswith("x 2 takes")
+    assert st.seconds == pytest.approx(2 * gen.latency.estimate(8))
+    assert plan.total_cost_usd == pytest.approx(sum(s.cost.usd for s in plan.shots[0].stages))
+
+
+def test_fallbacks_are_the_next_ranked_candidates_up_to_three(
+    mk: MakeModel, project: MakeProject, support: list[ModelProfile]
+) -> None:
+    models = [mk(f"m{i}", scores={"aesthetics": i / 10}, usd=0.1) for i in range(6)]
+    plan = route_project(project([{"duration": 4, "role": "hero"}]), [*models, *support])
+    st = plan.shots[0].stage(Stage.GENERATE)
+    assert st is not None and st.model == "m5"
+    assert st.fallbacks == ["m4", "m3", "m2"] and len(st.fallbacks) == MAX_FALLBACKS
+    assert st.runner_up == "m4"
+
+
+def test_vertical_format_sets_width_and_height(
+    mk: MakeModel, project: MakeProject, support: list[ModelProfile]
+) -> None:
+    p = project([{"duration": 4}], format={"aspect": "9:16", "resolution": "720p"})
+    st = route_project(p, [mk("gen", resolutions=["720p"]), *support]).shots[0].stages[1]
+    assert (st.params["width"], st.params["height"], st.params["aspect"]) == (720, 1280, "9:16")
+
+
+BUILTIN_SHOTS = [
+    {"duration": 5, "role": "hero", "camera": "push-in"},
+    {"duration": 4, "role": "product", "continues_previous": True},
+    {"duration": 3, "role": "dialogue", "dialogue": [{"speaker": "Ana", "line": "It works."}]},
+    {"duration": 6, "role": "b-roll", "edit": "remove the street sign"},
+]
+
+
+@pytest.fixture(scope="module")
+def builtin() -> list[ModelProfile]:
+    return load_catalog(use_env=False).models
+
+
+def test_builtin_catalog_routes_every_stage_to_a_model_that_does_it(
+    builtin: list[ModelProfile],
+) -> None:
+    by_id = {m.id: m for m in builtin}
+    plan = route_project(make_project(BUILTIN_SHOTS), builtin)
+    for shot in plan.shots:
+        for st in shot.stages:
+            assert by_id[st.model].does(st.task) and st.task in st.stage.tasks
+    assert [s.stage for s in plan.shot("s2").stages] == [Stage.GENERATE]
+    assert plan.shot("s3").stage(Stage.LIPSYNC) is not None
+
+
+def test_builtin_catalog_with_only_local_providers_uses_the_local_models(
+    builtin: list[ModelProfile],
+) -> None:
+    plan = route_project(make_project(BUILTIN_SHOTS), builtin, available={"local"}.__contains__)
+    used = {st.model for shot in plan.shots for st in shot.stages}
+    assert used <= {
+        "local-previs",
+        "local-camera",
+        "local-grade",
+        "local-tts",
+        "local-dub",
+        "local-upscale",
+        "local-interpolate",
+    }
+    assert plan.total_cost_usd == 0
+
+
+def test_builtin_catalog_previs_preset_is_free(builtin: list[ModelProfile]) -> None:
+    plan = route_project(make_project(BUILTIN_SHOTS), builtin, preset="previs")
+    assert plan.total_cost_usd == 0
+
+
+def test_builtin_catalog_respects_a_binding_budget(builtin: list[ModelProfile]) -> None:
+    p = make_project(BUILTIN_SHOTS, policy={"preset": "quality"})
+    best = route_project(p, builtin)
+    plan = route_project(p, builtin, budget_usd=best.total_cost_usd / 2)
+    assert plan.total_cost_usd <= best.total_cost_usd / 2 + 1e-9 and plan.trades
