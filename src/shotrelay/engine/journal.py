@@ -71,8 +71,16 @@ class EventRow(BaseModel):
     data: dict[str, Any]
 
 
+def _script(db: sqlite3.Connection, sql: str) -> None:
+    # executescript() would commit mid-migration; run statement by statement instead.
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def _m1(db: sqlite3.Connection) -> None:
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE runs (
             id INTEGER PRIMARY KEY, kind TEXT NOT NULL, started_at REAL NOT NULL,
@@ -102,7 +110,7 @@ def _m1(db: sqlite3.Connection) -> None:
             note TEXT NOT NULL DEFAULT ''
         );
         CREATE TABLE picks (shot_id TEXT PRIMARY KEY, take INTEGER NOT NULL, at REAL NOT NULL);
-        """
+        """,
     )
 
 
