@@ -15,7 +15,7 @@ from shotrelay.engine.run import EngineHooks
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.spec.models import Format, Project, Shot
-from shotrelay.spec.vocabulary import Stage, Task
+from shotrelay.spec.vocabulary import AXES, Stage, Task
 
 
 class Crash(BaseException):
@@ -30,6 +30,7 @@ def model(
     usd: float = 0.0,
     local: bool = False,
     concurrency: int = 4,
+    score: float | None = None,
 ) -> ModelProfile:
     """A permissive catalog row."""
     rule = PricingRule.PER_CLIP if usd else PricingRule.FREE
@@ -45,6 +46,9 @@ def model(
         local=local,
         resolutions=["720p", "1080p"],
         inputs={"first_frame": True, "reference_images": 2, "seed": True},
+        scores={a: {"value": score, "source": "test"} for a in AXES if a != "cost"}
+        if score is not None
+        else {},
     )
 
 

@@ -93,7 +93,8 @@ def stage_params(route: StageRoute, shot: Shot, project: Project) -> dict[str, A
         params["target_height"] = fmt.height
     if route.stage == Stage.INTERPOLATE:
         params["target_fps"] = fmt.fps
-    params.update(route.params)
+    # The number of takes shapes the graph, not one call's output.
+    params.update({k: v for k, v in route.params.items() if k != "takes"})
     return params
 
 
@@ -174,7 +175,8 @@ def build_graph(
             )
             if st.stage == Stage.GENERATE:
                 take_ids = []
-                for t in range(1, n_takes + 1):
+                count = takes or int(st.params.get("takes", n_takes))
+                for t in range(1, max(1, count) + 1):
                     seed = derive_seed(project.name, shot.id, t, rev)
                     node = base.model_copy(
                         update={"id": f"{base.id}/t{t}", "take": t, "seed": seed}
