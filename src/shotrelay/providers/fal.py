@@ -54,9 +54,7 @@ FAMILIES: tuple[FalFamily, ...] = (
         seed=False,
     ),
     FalFamily(match="pixverse", inputs={"first_frame": "image_url"}),
-    FalFamily(
-        match="seedance", inputs={"first_frame": "image_url", "last_frame": "end_image_url"}
-    ),
+    FalFamily(match="seedance", inputs={"first_frame": "image_url", "last_frame": "end_image_url"}),
     FalFamily(match="pika", inputs={"first_frame": "image_url"}, duration="int"),
     FalFamily(match="wan", inputs={"first_frame": "image_url"}, duration="none"),
     FalFamily(

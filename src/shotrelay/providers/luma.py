@@ -1,0 +1,144 @@
+"""Luma Dream Machine API: video generations (Ray) with keyframes, video modify, Photon images.
+
+Keyframes are ``frame0`` (first) and ``frame1`` (last). Luma documents hosted image URLs; this
+adapter inlines local files as ``data:`` URIs, which Luma may refuse for large files (then the
+HTTP error is classified as usual). No seed, no negative prompt on Ray.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from shotrelay.errors import InvalidInput, Rejected, TransientError
+from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
+from shotrelay.providers.credentials import Secret
+from shotrelay.providers.http import (
+    HttpCall,
+    HttpProvider,
+    RemoteOutput,
+    data_uri,
+    looks_like_moderation,
+)
+from shotrelay.spec.vocabulary import Task
+
+__all__ = ["LumaProvider"]
+
+_PATHS: dict[Task, str] = {
+    Task.TEXT_TO_VIDEO: "/generations",
+    Task.IMAGE_TO_VIDEO: "/generations",
+    Task.VIDEO_TO_VIDEO: "/generations/video/modify",
+    Task.TEXT_TO_IMAGE: "/generations/image",
+}
+_RESOLUTIONS = ("540p", "720p", "1080p", "4k")
+
+
+class LumaProvider(HttpProvider):
+    """Luma's ``/dream-machine/v1`` API."""
+
+    name: ClassVar[str] = "luma"
+    key_env: ClassVar[str] = "LUMAAI_API_KEY"
+    default_base_url: ClassVar[str] = "https://api.lumalabs.ai/dream-machine/v1"
+
+    def auth_headers(self, key: Secret) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key.reveal()}"}
+
+    def _uri(self, request: JobRequest, role: str) -> str:
+        return data_uri(request.inputs[role], max_bytes=self.inline_limit, role=role)
+
+    def request_body(self, request: JobRequest) -> dict[str, Any]:
+        """Luma's JSON for ``request``."""
+        task, params, inputs = request.task, request.params, request.inputs
+        body: dict[str, Any] = {"model": request.model.endpoint(task), "prompt": request.prompt}
+        if task is not Task.VIDEO_TO_VIDEO and params.get("aspect"):
+            body["aspect_ratio"] = params["aspect"]
+        if task in (Task.TEXT_TO_VIDEO, Task.IMAGE_TO_VIDEO):
+            if params.get("resolution") in _RESOLUTIONS:
+                body["resolution"] = params["resolution"]
+            if params.get("clip_seconds"):
+                body["duration"] = f"{round(float(params['clip_seconds']))}s"
+            keyframes = {
+                frame: {"type": "image", "url": self._uri(request, role)}
+                for role, frame in (("first_frame", "frame0"), ("last_frame", "frame1"))
+                if role in inputs
+            }
+            if keyframes:
+                body["keyframes"] = keyframes
+            if params.get("loop"):
+                body["loop"] = True
+            if params.get("luma_concepts"):
+                body["concepts"] = [{"key": k} for k in params["luma_concepts"]]
+        elif task is Task.VIDEO_TO_VIDEO:
+            if "video" not in inputs:
+                raise self._error(InvalidInput, "modify needs a video input", request.model.id)
+            body["media"] = {"url": self._uri(request, "video")}
+            body["mode"] = params.get("modify_mode", "flex_1")
+            if "first_frame" in inputs:
+                body["first_frame"] = {"url": self._uri(request, "first_frame")}
+        elif task is Task.TEXT_TO_IMAGE:
+            refs = sorted(r for r in inputs if r.startswith("reference_"))
+            if refs:
+                body["image_ref"] = [{"url": self._uri(request, r), "weight": 0.85} for r in refs]
+        return body
+
+    def build_submit(self, request: JobRequest) -> HttpCall:
+        path = _PATHS.get(request.task)
+        if path is None:
+            raise self._error(
+                InvalidInput, f"the adapter does not map task {request.task}", request.model.id
+            )
+        return HttpCall(url=path, body=self.request_body(request))
+
+    def parse_submit(self, body: Any, request: JobRequest) -> Handle:
+        if not isinstance(body, dict) or not body.get("id"):
+            raise self._error(
+                TransientError, "submit answer has no generation id", request.model.id
+            )
+        return Handle(
+            provider=self.name, remote_id=str(body["id"]), data={"model": request.model.id}
+        )
+
+    def status_call(self, handle: Handle) -> HttpCall:
+        return HttpCall(method="GET", url=f"/generations/{handle.remote_id}")
+
+    def parse_status(self, body: Any, handle: Handle) -> JobStatus:
+        state = body.get("state") if isinstance(body, dict) else None
+        if state == "queued":
+            return JobStatus(state=JobState.QUEUED)
+        if state == "dreaming":
+            return JobStatus(state=JobState.RUNNING)
+        if state == "completed":
+            return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
+        if state == "failed":
+            reason = str(body.get("failure_reason") or "no reason given")
+            if looks_like_moderation(reason):
+                raise self._error(Rejected, f"moderation refused: {reason}", self._model_of(handle))
+            return JobStatus(state=JobState.FAILED, message=reason)
+        raise self._error(TransientError, f"unknown state {state!r}", self._model_of(handle))
+
+    def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
+        assets = body.get("assets") if isinstance(body, dict) else None
+        if isinstance(assets, dict):
+            if assets.get("video"):
+                return RemoteOutput(url=str(assets["video"]), media_type="video/mp4")
+            if assets.get("image"):
+                return RemoteOutput(url=str(assets["image"]), media_type="image/jpeg")
+        raise self._error(TransientError, "completed generation has no assets", request.model.id)
+
+    def cancel_call(self, handle: Handle) -> HttpCall | None:
+        return HttpCall(method="DELETE", url=f"/generations/{handle.remote_id}", expect="none")
+
+    def find_call(self, request: JobRequest) -> HttpCall | None:
+        return HttpCall(method="GET", url="/generations", params={"limit": "100", "offset": "0"})
+
+    def match_listing(self, body: Any, request: JobRequest) -> Handle | None:
+        """The newest listed generation whose echoed request has this model and prompt."""
+        items = body.get("generations", []) if isinstance(body, dict) else []
+        want = self.request_body(request)
+        for item in items:
+            echoed = item.get("request") or {}
+            same = all(echoed.get(k) == want.get(k) for k in ("model", "prompt", "duration"))
+            if same and item.get("id") and item.get("state") != "failed":
+                return Handle(
+                    provider=self.name, remote_id=str(item["id"]), data={"model": request.model.id}
+                )
+        return None

@@ -1,0 +1,183 @@
+"""Runway API: image_to_video, text_to_video, video_to_video, text_to_image and video_upscale
+tasks, polled at ``/v1/tasks/{id}``.
+
+Fields go camelCase on the wire; every request carries ``X-Runway-Version``. Local inputs are
+inlined as ``data:`` URIs (Runway documents up to 5 MB for images). A failure code starting
+with ``SAFETY`` is a moderation refusal; ``THROTTLED`` means queued behind the account's
+concurrency. Cost is ``cost.credits`` x $0.01 when the task reports it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+from shotrelay.errors import InvalidInput, Rejected, TransientError
+from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
+from shotrelay.providers.credentials import Secret
+from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, data_uri
+from shotrelay.spec.vocabulary import Task
+
+__all__ = ["API_VERSION", "IMAGE_RATIOS", "VIDEO_RATIOS", "RunwayProvider", "pick_ratio"]
+
+API_VERSION = "2024-11-06"
+CREDIT_USD = 0.01
+
+VIDEO_RATIOS = ("1280:720", "720:1280", "1104:832", "832:1104", "960:960", "1584:672")
+EDIT_RATIOS = (*VIDEO_RATIOS, "848:480", "640:480")
+IMAGE_RATIOS = (
+    "1920:1080", "1080:1920", "1024:1024", "1360:768", "1080:1080", "1168:880", "1440:1080",
+    "1080:1440", "1808:768", "2112:912", "1280:720", "720:1280", "720:720", "960:720",
+    "720:960", "1680:720",
+)  # fmt: skip
+
+_PATHS: dict[Task, str] = {
+    Task.IMAGE_TO_VIDEO: "/v1/image_to_video",
+    Task.TEXT_TO_VIDEO: "/v1/text_to_video",
+    Task.VIDEO_TO_VIDEO: "/v1/video_to_video",
+    Task.TEXT_TO_IMAGE: "/v1/text_to_image",
+    Task.UPSCALE: "/v1/video_upscale",
+}
+_IMAGE_LIMIT = 5 * 1024 * 1024
+_VIDEO_LIMIT = 16 * 1024 * 1024
+
+
+def pick_ratio(width: float, height: float, choices: tuple[str, ...]) -> str:
+    """The Runway ratio closest in shape to ``width:height``, then closest in height."""
+
+    def distance(choice: str) -> tuple[float, float]:
+        w, h = (int(x) for x in choice.split(":"))
+        return abs(math.log((w / h) / (width / height))), abs(h - height)
+
+    return min(choices, key=distance)
+
+
+def _size(params: dict[str, Any]) -> tuple[float, float]:
+    if params.get("width") and params.get("height"):
+        return float(params["width"]), float(params["height"])
+    aspect = str(params.get("aspect") or "16:9")
+    w, _, h = aspect.partition(":")
+    try:
+        return float(w) * 100, float(h) * 100
+    except ValueError:
+        return 1280.0, 720.0
+
+
+class RunwayProvider(HttpProvider):
+    """Runway's developer API (``api.dev.runwayml.com``)."""
+
+    name: ClassVar[str] = "runway"
+    key_env: ClassVar[str] = "RUNWAYML_API_SECRET"
+    default_base_url: ClassVar[str] = "https://api.dev.runwayml.com"
+
+    def auth_headers(self, key: Secret) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key.reveal()}", "X-Runway-Version": API_VERSION}
+
+    def request_body(self, request: JobRequest) -> dict[str, Any]:
+        """Runway's JSON for ``request``."""
+        task, params, inputs = request.task, request.params, request.inputs
+        body: dict[str, Any] = {"model": request.model.endpoint(task)}
+        if request.prompt:
+            body["promptText"] = request.prompt
+        width, height = _size(params)
+        choices = {Task.TEXT_TO_IMAGE: IMAGE_RATIOS, Task.VIDEO_TO_VIDEO: EDIT_RATIOS}
+        if task is not Task.UPSCALE:
+            body["ratio"] = params.get("ratio") or pick_ratio(
+                width, height, choices.get(task, VIDEO_RATIOS)
+            )
+        if task in (Task.IMAGE_TO_VIDEO, Task.TEXT_TO_VIDEO) and params.get("clip_seconds"):
+            body["duration"] = round(float(params["clip_seconds"]))
+        if task is Task.IMAGE_TO_VIDEO:
+            first = self._image(request, "first_frame", required=True)
+            if "last_frame" in inputs:
+                last = self._image(request, "last_frame")
+                body["promptImage"] = [
+                    {"uri": first, "position": "first"},
+                    {"uri": last, "position": "last"},
+                ]
+            else:
+                body["promptImage"] = first
+        elif task in (Task.VIDEO_TO_VIDEO, Task.UPSCALE):
+            if "video" not in inputs:
+                raise self._error(InvalidInput, f"{task} needs a video input", request.model.id)
+            body["videoUri"] = data_uri(inputs["video"], max_bytes=_VIDEO_LIMIT, role="video")
+            if task is Task.VIDEO_TO_VIDEO and "reference_0" in inputs:
+                body["references"] = [{"type": "image", "uri": self._image(request, "reference_0")}]
+        elif task is Task.TEXT_TO_IMAGE:
+            refs = sorted(r for r in inputs if r.startswith("reference_"))
+            tags = list(params.get("reference_tags", []))
+            body["referenceImages"] = [
+                {"uri": self._image(request, role), "tag": tags[i] if i < len(tags) else f"ref{i}"}
+                for i, role in enumerate(refs[:3])
+            ]
+            if not body["referenceImages"]:
+                del body["referenceImages"]
+        if request.seed is not None and task is not Task.UPSCALE:
+            body["seed"] = request.seed
+        if params.get("public_figure_threshold"):
+            body["contentModeration"] = {"publicFigureThreshold": params["public_figure_threshold"]}
+        return body
+
+    def _image(self, request: JobRequest, role: str, *, required: bool = False) -> str:
+        path = request.inputs.get(role)
+        if path is None:
+            raise self._error(InvalidInput, f"{request.task} needs a {role}", request.model.id)
+        return data_uri(path, max_bytes=_IMAGE_LIMIT, role=role)
+
+    def build_submit(self, request: JobRequest) -> HttpCall:
+        path = _PATHS.get(request.task)
+        if path is None:
+            raise self._error(
+                InvalidInput, f"the adapter does not map task {request.task}", request.model.id
+            )
+        return HttpCall(url=path, body=self.request_body(request))
+
+    def parse_submit(self, body: Any, request: JobRequest) -> Handle:
+        if not isinstance(body, dict) or not body.get("id"):
+            raise self._error(TransientError, "submit answer has no task id", request.model.id)
+        return Handle(
+            provider=self.name,
+            remote_id=str(body["id"]),
+            data={"model": request.model.id, "task": str(request.task)},
+        )
+
+    def status_call(self, handle: Handle) -> HttpCall:
+        return HttpCall(method="GET", url=f"/v1/tasks/{handle.remote_id}")
+
+    def parse_status(self, body: Any, handle: Handle) -> JobStatus:
+        status = body.get("status") if isinstance(body, dict) else None
+        model = self._model_of(handle)
+        if status in ("PENDING", "THROTTLED"):
+            return JobStatus(state=JobState.QUEUED, message=str(status).lower())
+        if status == "RUNNING":
+            progress = body.get("progress")
+            fraction = float(progress) if isinstance(progress, int | float) else None
+            return JobStatus(state=JobState.RUNNING, progress=fraction)
+        if status == "SUCCEEDED":
+            return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
+        if status in ("FAILED", "CANCELLED"):
+            code = str(body.get("failureCode") or "")
+            detail = f"{body.get('failure') or status.lower()} [{code or 'no code'}]"
+            if "SAFETY" in code:
+                raise self._error(Rejected, f"moderation refused the task: {detail}", model)
+            if code.startswith(("ASSET.INVALID", "INPUT_PREPROCESSING")):
+                raise self._error(InvalidInput, f"inputs refused: {detail}", model)
+            return JobStatus(state=JobState.FAILED, message=detail)
+        raise self._error(TransientError, f"unknown task status {status!r}", model)
+
+    def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
+        output = body.get("output") if isinstance(body, dict) else None
+        if not isinstance(output, list) or not output:
+            raise self._error(TransientError, "finished task has no output", request.model.id)
+        credits = (body.get("cost") or {}).get("credits")
+        cost = round(float(credits) * CREDIT_USD, 6) if credits is not None else None
+        hint = "image/png" if request.task is Task.TEXT_TO_IMAGE else "video/mp4"
+        return RemoteOutput(
+            url=str(output[0]),
+            media_type=hint,
+            cost_usd=cost,
+            metadata={"credits": credits} if credits is not None else {},
+        )
+
+    def cancel_call(self, handle: Handle) -> HttpCall | None:
+        return HttpCall(method="DELETE", url=f"/v1/tasks/{handle.remote_id}", expect="none")
