@@ -55,7 +55,7 @@ def fit_durations(
     best: tuple[float, list[float]] | None = None
     top = max(max_shots, math.ceil(target / longest))
     for n in range(1, top + 1):
-        pacing = abs(target / n - pace) / pace
+        pacing = abs(target / n - pace) / pace / 2
         for combo in combinations_with_replacement(lengths, n):
             gap = target - sum(combo)
             exact = abs(gap) <= _TOLERANCE

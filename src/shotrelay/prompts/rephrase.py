@@ -59,15 +59,22 @@ def _strip_filler(text: str) -> str:
     return tail.sub("", text).strip(" ,.;-")
 
 
-# "Ana walks ...", "a woman walking ...": a name or article + noun, then a verb-like word.
-_SUBJECT_VERB = re.compile(
-    r"^((?:a|an|the|his|her|their|our)\s+[\w-]+|[A-Z][\w-]*)\s+([\w-]+(?<!ss)(?:s|ing|ed)\b.*)$"
+# "Ana walks ...", "a woman walking ...": a name then a verb-like word, or an article and a
+# noun then an -ing word ("the coffee beans" stays whole: a plural is not a verb).
+_SUBJECT_VERB = (
+    re.compile(
+        r"^(?!(?:A|An|The|His|Her|Their|Our)\b)([A-Z][\w-]*)\s+([\w-]+(?<!ss)(?:s|ing|ed)\b.*)$"
+    ),
+    re.compile(r"^((?:a|an|the|his|her|their|our)\s+[\w-]+)\s+([\w-]+ing\b.*)$", re.I),
 )
 
 
 def _split_action(text: str) -> tuple[str, str]:
-    match = _SUBJECT_VERB.match(text)
-    return (match.group(1), match.group(2)) if match else (text, "")
+    for pattern in _SUBJECT_VERB:
+        match = pattern.match(text)
+        if match:
+            return match.group(1), match.group(2)
+    return text, ""
 
 
 def _is_lighting(clause: str) -> bool:
