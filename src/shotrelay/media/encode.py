@@ -31,7 +31,7 @@ class VideoWriter:
         height: int,
         fps: int,
         crf: int = 20,
-        preset: str = "veryfast",
+        preset: str = "superfast",
     ) -> None:
         if width % 2 or height % 2:
             raise ValueError(f"H.264 yuv420p needs even sizes, got {width}x{height}")

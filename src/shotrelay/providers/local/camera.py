@@ -1,0 +1,247 @@
+"""Image-to-video by camera move: a still animated with Pillow crops, encoded with PyAV.
+
+The still is padded on every side with a blurred, darkened reflection of itself, so a move
+may look past the keyframe's edge without showing black. Every move but pull-out starts on
+the keyframe's exact framing. Orbit and tracking move the subject and the background as two
+layers at different rates (parallax); the subject layer comes from the previs layout stored
+in the PNG, or a soft central ellipse for any other image. Handheld shake is seeded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+from shotrelay.media.conform import frame_count
+from shotrelay.media.encode import VideoWriter
+from shotrelay.providers.local.overlay import draw_overlay, fill_holes
+from shotrelay.providers.local.previs import Layout
+from shotrelay.spec.vocabulary import CameraMove
+
+__all__ = ["PAD", "View", "animate", "views"]
+
+#: Padding around the still, as a fraction of its size on each side.
+PAD = 0.15
+_ZOOM = 1.22  # push-in / pull-out magnification
+_PAN = 0.12  # pan/tilt travel, fraction of the frame
+_TRACK = 0.12  # background travel for tracking and orbit
+
+_Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class View:
+    """A camera window: centre offset (fractions of the frame) and magnification."""
+
+    dx: float = 0.0
+    dy: float = 0.0
+    zoom: float = 1.0
+    angle: float = 0.0  # degrees, handheld roll
+
+
+@dataclass(frozen=True)
+class _Frame:
+    background: View
+    subject: View | None = None  # None: one layer
+
+
+def _ease(t: float) -> float:
+    return t * t * (3 - 2 * t)
+
+
+def _shake(n: int, seed: int | None) -> tuple[_Array, _Array, _Array]:
+    """Smooth seeded wobble: a few sines of random frequency and phase per axis."""
+    rng = np.random.default_rng(seed if seed is not None else 0)
+    t = np.arange(n, dtype=np.float64)
+    out = []
+    for amp in (0.012, 0.009, 0.5):
+        freqs = rng.uniform(0.02, 0.12, 3)
+        phases = rng.uniform(0, 2 * math.pi, 3)
+        wave = sum(np.sin(2 * math.pi * f * t + p) for f, p in zip(freqs, phases, strict=True))
+        wave = wave - wave[0]  # start on the keyframe
+        out.append(amp * wave / 3)
+    return out[0], out[1], out[2]
+
+
+def views(move: CameraMove, n: int, *, seed: int | None = None, direction: int = 1) -> list[_Frame]:
+    """The camera window for each of ``n`` frames of a move.
+
+    ``direction`` (+1/-1) is the subject's travel for tracking (+1: to the right).
+    """
+    frames: list[_Frame] = []
+    shake = _shake(n, seed) if move == CameraMove.HANDHELD else None
+    for i in range(n):
+        t = _ease(i / (n - 1)) if n > 1 else 0.0
+        match move:
+            case CameraMove.PUSH_IN:
+                frames.append(_Frame(View(zoom=1 + (_ZOOM - 1) * t)))
+            case CameraMove.PULL_OUT:
+                frames.append(_Frame(View(zoom=_ZOOM - (_ZOOM - 1) * t)))
+            case CameraMove.PAN_LEFT:
+                frames.append(_Frame(View(dx=-_PAN * t)))
+            case CameraMove.PAN_RIGHT:
+                frames.append(_Frame(View(dx=_PAN * t)))
+            case CameraMove.TILT_UP:
+                frames.append(_Frame(View(dy=-_PAN * t)))
+            case CameraMove.TILT_DOWN:
+                frames.append(_Frame(View(dy=_PAN * t)))
+            case CameraMove.ORBIT_LEFT | CameraMove.ORBIT_RIGHT:
+                # Orbiting left, the far background sweeps left past a held subject, which
+                # drifts a little the other way and grows as the camera swings round it.
+                s = 1 if move == CameraMove.ORBIT_LEFT else -1
+                frames.append(
+                    _Frame(
+                        View(dx=s * _TRACK * t, zoom=1 + 0.04 * t),
+                        View(dx=-s * 0.03 * t, zoom=1 + 0.06 * t),
+                    )
+                )
+            case CameraMove.TRACKING:
+                frames.append(_Frame(View(dx=direction * _TRACK * t), View()))
+            case CameraMove.HANDHELD:
+                assert shake is not None
+                sx, sy, roll = shake
+                frames.append(
+                    _Frame(View(dx=float(sx[i]), dy=float(sy[i]), zoom=1.03, angle=float(roll[i])))
+                )
+            case _:
+                frames.append(_Frame(View()))
+    return frames
+
+
+class _Stage:
+    """The padded canvas (and for two-layer moves, the subject layer) of one still."""
+
+    def __init__(self, still: Image.Image, width: int, height: int, layout: Layout | None):
+        self.w, self.h = width, height
+        base = ImageOps.fit(still.convert("RGB"), (width, height), Image.Resampling.LANCZOS)
+        self.px, self.py = round(width * PAD), round(height * PAD)
+        arr = np.asarray(base)
+        self.overlay: tuple[NDArray[np.bool_], NDArray[np.uint8]] | None = None
+        if layout is not None:  # a previs frame: lift the guides and caption off the scene
+            layer = np.asarray(draw_overlay(width, height, layout.caption))
+            mask = layer[..., 3] > 0
+            self.overlay = (mask, layer[..., :3])
+            arr = fill_holes(arr, mask)
+            base = Image.fromarray(arr)
+        padded = np.pad(arr, ((self.py, self.py), (self.px, self.px), (0, 0)), mode="reflect")
+        soft = Image.fromarray(padded).filter(ImageFilter.GaussianBlur(max(2, width // 80)))
+        soft = Image.fromarray((np.asarray(soft) * 0.8).astype(np.uint8))
+        soft.paste(base, (self.px, self.py))
+        self.canvas = soft
+        self.layout = layout
+        self._mask: Image.Image | None = None
+        self._background: Image.Image | None = None
+
+    def subject_layers(self) -> tuple[Image.Image, Image.Image]:
+        """(background with the subject smeared out, subject mask) on the padded canvas."""
+        if self._mask is None or self._background is None:
+            mask = Image.new("L", self.canvas.size, 0)
+            draw = ImageDraw.Draw(mask)
+            for x0, y0, x1, y1 in self._subject_boxes():
+                draw.ellipse([x0, y0, x1, y1], fill=255)
+            self._mask = mask.filter(ImageFilter.GaussianBlur(max(1, self.w // 150)))
+            hole = np.asarray(mask.filter(ImageFilter.MaxFilter(9))) > 0
+            # The background layer must not carry the subject: fill its place from the sides.
+            self._background = Image.fromarray(fill_holes(np.asarray(self.canvas), hole))
+        return self._background, self._mask
+
+    def _subject_boxes(self) -> list[tuple[float, float, float, float]]:
+        w, h, px, py = self.w, self.h, self.px, self.py
+        if self.layout is None or not self.layout.subjects:
+            return [(px + 0.25 * w, py + 0.1 * h, px + 0.75 * w, py + 1.1 * h)]
+        boxes = []
+        for b in self.layout.subjects:  # a margin so the feathered edge clears the silhouette
+            mx, my = (b.x1 - b.x0) * 0.08, (b.y1 - b.y0) * 0.05
+            x0, y0 = px + (b.x0 - mx) * w, py + (b.y0 - my) * h
+            boxes.append((x0, y0, px + (b.x1 + mx) * w, py + min(b.y1 + my, 1.2) * h))
+        return boxes
+
+    def look(self, image: Image.Image, view: View) -> Image.Image:
+        """What the camera sees of ``image`` (a canvas-sized layer) through ``view``."""
+        vw, vh = self.w / view.zoom, self.h / view.zoom
+        # Keep the window on the canvas (the padding is finite).
+        cx = min(max(self.px + self.w / 2 + view.dx * self.w, vw / 2), image.width - vw / 2)
+        cy = min(max(self.py + self.h / 2 + view.dy * self.h, vh / 2), image.height - vh / 2)
+        if view.angle == 0.0:
+            box = (cx - vw / 2, cy - vh / 2, cx + vw / 2, cy + vh / 2)
+            return image.resize((self.w, self.h), Image.Resampling.BILINEAR, box=box)
+        a = math.radians(view.angle)
+        sx, sy = vw / self.w, vh / self.h
+        cos, sin = math.cos(a), math.sin(a)
+        # Output pixel (x, y) -> input: centre + R(a) * scaled offset from the output centre.
+        coeffs = (
+            cos * sx,
+            -sin * sy,
+            cx - cos * sx * self.w / 2 + sin * sy * self.h / 2,
+            sin * sx,
+            cos * sy,
+            cy - sin * sx * self.w / 2 - cos * sy * self.h / 2,
+        )
+        return image.transform(
+            (self.w, self.h), Image.Transform.AFFINE, coeffs, Image.Resampling.BILINEAR
+        )
+
+    def render(self, frame: _Frame) -> NDArray[np.uint8]:
+        """One output frame, with any previs overlay laid back in screen space."""
+        if frame.subject is None:
+            rgb = np.asarray(self.look(self.canvas, frame.background))
+        else:
+            background, mask = self.subject_layers()
+            back = self.look(background, frame.background)
+            front = self.look(self.canvas, frame.subject)
+            alpha = self.look(mask, frame.subject)
+            rgb = np.asarray(Image.composite(front, back, alpha))
+        if self.overlay is not None:
+            rgb = rgb.copy()
+            where, pixels = self.overlay
+            rgb[where] = pixels[where]
+        return rgb
+
+
+def _frames(stage: _Stage, plan: list[_Frame]) -> Iterator[NDArray[np.uint8]]:
+    """Frames in order; the next one renders on a worker thread while this one encodes."""
+    cache: dict[_Frame, Future[NDArray[np.uint8]]] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+
+        def start(frame: _Frame) -> Future[NDArray[np.uint8]]:
+            if frame not in cache:  # a held view (static) renders once
+                cache.clear()
+                cache[frame] = pool.submit(stage.render, frame)
+            return cache[frame]
+
+        pending = start(plan[0]) if plan else None
+        for i in range(len(plan)):
+            assert pending is not None
+            rgb = pending.result()
+            if i + 1 < len(plan):
+                pending = start(plan[i + 1])
+            yield rgb
+
+
+def animate(
+    still: Image.Image,
+    out: Path,
+    *,
+    move: CameraMove,
+    width: int,
+    height: int,
+    fps: int,
+    seconds: float,
+    seed: int | None = None,
+    layout: Layout | None = None,
+    direction: int = 1,
+) -> Path:
+    """Write ``round(seconds * fps)`` frames of ``move`` over ``still`` as H.264 MP4."""
+    n = frame_count(seconds, fps)
+    stage = _Stage(still, width, height, layout)
+    with VideoWriter(out, width=width, height=height, fps=fps) as writer:
+        for rgb in _frames(stage, views(move, n, seed=seed, direction=direction)):
+            writer.write(rgb)
+    return Path(out)
