@@ -1,27 +1,7 @@
-"""The one HTTP submit/poll/download mechanism every cloud adapter uses.
-
-An adapter subclasses :class:`HttpProvider` and only maps fields and errors: it says how to
-build the submit call, read the handle, read a status, locate the output and, where the
-provider has them, cancel and list. This module does the rest: auth headers built at request
-time, explicit timeouts, classification of failures onto ``shotrelay.errors``, and streamed,
-capped, verified downloads.
-
-Retries are the engine's job (it retries ``TransientError`` honouring ``retry_after``); calls
-here are single-shot, except idempotent GET polls, which retry once on a connection error.
-
-A body that is not JSON (or not the documented shape) raises ``TransientError``: a gateway
-error page or a cut-off body is usually passing, and the engine's bounded retries turn a
-persistent one into a fallback.
-"""
+"""HttpProvider: the Provider protocol over HTTP, built from an adapter's small hooks."""
 
 from __future__ import annotations
 
-import base64
-import mimetypes
-import os
-import tempfile
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import urljoin, urlsplit
@@ -29,36 +9,21 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from shotrelay.errors import (
-    AuthError,
-    InvalidInput,
-    ProviderError,
-    QuotaError,
-    RateLimited,
-    Rejected,
-    TransientError,
-)
+from shotrelay.errors import AuthError, ProviderError, Rejected, TransientError
 from shotrelay.providers.base import Handle, JobRequest, JobStatus, ProviderResult
 from shotrelay.providers.credentials import Credentials, Secret, redact
+from shotrelay.providers.http.classify import (
+    classify_status,
+    error_detail,
+    looks_like_moderation,
+    parse_retry_after,
+)
+from shotrelay.providers.http.media import extension, open_files, save_stream
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "HttpCall",
-    "HttpProvider",
-    "RemoteOutput",
-    "classify_status",
-    "data_uri",
-    "error_detail",
-    "file_base64",
-    "looks_like_moderation",
-    "parse_retry_after",
-]
+__all__ = ["DEFAULT_MAX_DOWNLOAD", "DEFAULT_TIMEOUT", "HttpCall", "HttpProvider", "RemoteOutput"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 DEFAULT_MAX_DOWNLOAD = 4 * 1024**3
-MEDIA_PREFIXES = ("video/", "image/", "audio/")
-OCTET_TYPES = ("application/octet-stream", "binary/octet-stream")
-_MODERATION_WORDS = ("moderation", "safety", "nsfw", "content policy", "content_policy", "flagged")
 
 
 class HttpCall(BaseModel):
@@ -87,95 +52,6 @@ class RemoteOutput(BaseModel):
     authorized: bool = Field(False, description="The download needs the provider's auth header.")
     cost_usd: float | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def error_detail(body: Any, text: str = "") -> str:
-    """The human part of an error body, whatever the provider's shape, at most 300 chars."""
-    found: Any = None
-    if isinstance(body, dict):
-        for key in ("error", "message", "detail", "failure", "failure_reason", "title"):
-            if body.get(key):
-                found = body[key]
-                break
-        if isinstance(found, dict):
-            found = found.get("message") or found.get("detail") or found
-        if isinstance(found, list) and found:
-            first = found[0]
-            found = first.get("msg", first) if isinstance(first, dict) else first
-    detail = str(found) if found else text.strip()
-    return " ".join(detail.split())[:300] or "no detail"
-
-
-def looks_like_moderation(text: str) -> bool:
-    """Whether a provider's failure text names content moderation."""
-    low = text.lower()
-    return any(word in low for word in _MODERATION_WORDS)
-
-
-def classify_status(
-    status: int,
-    message: str,
-    *,
-    retry_after: float | None = None,
-    provider: str = "",
-    model: str = "",
-    override: type[ProviderError] | None = None,
-) -> ProviderError:
-    """The error for an HTTP failure status; ``override`` is an adapter's own verdict."""
-    kind: type[ProviderError]
-    if override is not None:
-        kind = override
-    elif status == 429:
-        kind = RateLimited
-    elif status in (401, 403):
-        kind = AuthError
-    elif status == 402:
-        kind = QuotaError
-    elif status == 408 or status >= 500:
-        kind = TransientError
-    else:
-        kind = InvalidInput
-    if issubclass(kind, RateLimited):
-        return kind(message, retry_after=retry_after, provider=provider, model=model)
-    return kind(message, provider=provider, model=model)
-
-
-def data_uri(path: Path, *, max_bytes: int | None = None, role: str = "input") -> str:
-    """A ``data:`` URI holding a local file, refusing files over ``max_bytes``."""
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{file_base64(path, max_bytes=max_bytes, role=role)}"
-
-
-def file_base64(path: Path, *, max_bytes: int | None = None, role: str = "input") -> str:
-    """Plain base64 of a local file (no ``data:`` prefix)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{role}: cannot read {path}: {exc.strerror}") from None
-    if max_bytes is not None and len(raw) > max_bytes:
-        raise InvalidInput(
-            f"{role}: {path.name} is {len(raw)} bytes, over the {max_bytes}-byte inline limit;"
-            " downscale it or host it and pass a URL"
-        )
-    return base64.b64encode(raw).decode("ascii")
 
 
 class HttpProvider:
@@ -298,7 +174,7 @@ class HttpProvider:
         stem = f"{request.job_id}"
         if out.data is not None:
             media_type = out.media_type or "application/octet-stream"
-            path = dest / f"{stem}{_extension(media_type, '')}"
+            path = dest / f"{stem}{extension(media_type)}"
             path.write_bytes(out.data)
         elif out.url:
             path, media_type = await self.download(
@@ -369,7 +245,7 @@ class HttpProvider:
                         params=call.params or None,
                         headers=headers,
                         data=call.form if call.files else None,
-                        files=_open_files(call.files) if call.files else None,
+                        files=open_files(call.files) if call.files else None,
                     )
                 break
             except httpx.TimeoutException as exc:
@@ -452,7 +328,17 @@ class HttpProvider:
                         if response.is_redirect and "location" in response.headers:
                             url = urljoin(url, response.headers["location"])
                             continue
-                        return await self._save(response, dest, stem, hint, model)
+                        if response.status_code >= 400:
+                            await response.aread()
+                            raise self._http_error(response, "download", model)
+                        return await save_stream(
+                            response,
+                            dest,
+                            stem=stem,
+                            hint=hint,
+                            max_bytes=self.max_download_bytes,
+                            fail=lambda kind, msg: self._error(kind, msg, model),
+                        )
                 except httpx.TimeoutException:
                     raise self._error(TransientError, "download timed out", model) from None
                 except httpx.HTTPError as exc:
@@ -462,84 +348,3 @@ class HttpProvider:
                         model,
                     ) from None
         raise self._error(TransientError, "download redirected too many times", model)
-
-    async def _save(
-        self, response: httpx.Response, dest: Path, stem: str, hint: str | None, model: str
-    ) -> tuple[Path, str]:
-        if response.status_code >= 400:
-            await response.aread()
-            raise self._http_error(response, "download", model)
-        ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype.startswith(MEDIA_PREFIXES):
-            media_type = ctype
-        elif ctype in OCTET_TYPES or not ctype:
-            media_type = hint or _guess_type(str(response.url)) or "application/octet-stream"
-        else:
-            raise self._error(
-                TransientError, f"download answered {ctype!r}, not a media file", model
-            )
-        declared = _int_or_none(response.headers.get("content-length"))
-        encoded = response.headers.get("content-encoding", "identity") != "identity"
-        if declared is not None and declared > self.max_download_bytes:
-            raise self._error(
-                InvalidInput,
-                f"output is {declared} bytes, over the {self.max_download_bytes}-byte cap",
-                model,
-            )
-        fd, tmp_name = tempfile.mkstemp(dir=dest, prefix=f".{stem}.", suffix=".part")
-        tmp = Path(tmp_name)
-        try:
-            received = 0
-            with os.fdopen(fd, "wb") as out:
-                async for chunk in response.aiter_bytes():
-                    received += len(chunk)
-                    if received > self.max_download_bytes:
-                        raise self._error(
-                            InvalidInput,
-                            f"output exceeds the {self.max_download_bytes}-byte cap",
-                            model,
-                        )
-                    out.write(chunk)
-            if declared is not None and not encoded and received != declared:
-                raise self._error(
-                    TransientError,
-                    f"download truncated: {received} of {declared} bytes",
-                    model,
-                )
-            if received == 0:
-                raise self._error(TransientError, "download was empty", model)
-            final = dest / f"{stem}{_extension(media_type, str(response.url))}"
-            tmp.replace(final)
-            return final, media_type
-        finally:
-            tmp.unlink(missing_ok=True)
-
-
-def _open_files(files: dict[str, Path]) -> dict[str, tuple[str, bytes, str]]:
-    parts: dict[str, tuple[str, bytes, str]] = {}
-    for field, path in files.items():
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        try:
-            parts[field] = (path.name, path.read_bytes(), mime)
-        except OSError as exc:
-            raise InvalidInput(f"{field}: cannot read {path}: {exc.strerror}") from None
-    return parts
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _guess_type(url: str) -> str | None:
-    return mimetypes.guess_type(urlsplit(url).path)[0]
-
-
-def _extension(media_type: str, url: str) -> str:
-    known = {"video/mp4": ".mp4", "image/png": ".png", "image/jpeg": ".jpg", "audio/mpeg": ".mp3"}
-    if media_type in known:
-        return known[media_type]
-    ext = mimetypes.guess_extension(media_type) or Path(urlsplit(url).path).suffix
-    return ext or ".bin"

@@ -1,0 +1,124 @@
+"""Media in and out: local files inlined for requests, responses streamed safely to disk."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from shotrelay.errors import InvalidInput, ProviderError, TransientError
+
+__all__ = ["MEDIA_PREFIXES", "OCTET_TYPES", "data_uri", "file_base64", "save_stream"]
+
+MEDIA_PREFIXES = ("video/", "image/", "audio/")
+OCTET_TYPES = ("application/octet-stream", "binary/octet-stream")
+
+#: Builds the error to raise: (kind, message) -> error, with provider and model filled in.
+Fail = Callable[[type[ProviderError], str], ProviderError]
+
+
+def data_uri(path: Path, *, max_bytes: int | None = None, role: str = "input") -> str:
+    """A ``data:`` URI holding a local file, refusing files over ``max_bytes``."""
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{file_base64(path, max_bytes=max_bytes, role=role)}"
+
+
+def file_base64(path: Path, *, max_bytes: int | None = None, role: str = "input") -> str:
+    """Plain base64 of a local file (no ``data:`` prefix)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{role}: cannot read {path}: {exc.strerror}") from None
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise InvalidInput(
+            f"{role}: {path.name} is {len(raw)} bytes, over the {max_bytes}-byte inline limit;"
+            " downscale it or host it and pass a URL"
+        )
+    return base64.b64encode(raw).decode("ascii")
+
+
+def open_files(files: dict[str, Path]) -> dict[str, tuple[str, bytes, str]]:
+    """Multipart file parts for httpx from local paths."""
+    parts: dict[str, tuple[str, bytes, str]] = {}
+    for field, path in files.items():
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        try:
+            parts[field] = (path.name, path.read_bytes(), mime)
+        except OSError as exc:
+            raise InvalidInput(f"{field}: cannot read {path}: {exc.strerror}") from None
+    return parts
+
+
+def media_type_of(ctype_header: str, url: str, hint: str | None) -> str | None:
+    """The media type of a download, or None when the server sent something that is not media."""
+    ctype = ctype_header.split(";")[0].strip().lower()
+    if ctype.startswith(MEDIA_PREFIXES):
+        return ctype
+    if ctype in OCTET_TYPES or not ctype:
+        return hint or mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
+    return None
+
+
+def extension(media_type: str, url: str = "") -> str:
+    """A file extension for a media type (falling back to the URL's)."""
+    known = {"video/mp4": ".mp4", "image/png": ".png", "image/jpeg": ".jpg", "audio/mpeg": ".mp3"}
+    if media_type in known:
+        return known[media_type]
+    ext = mimetypes.guess_extension(media_type) or Path(urlsplit(url).path).suffix
+    return ext or ".bin"
+
+
+async def save_stream(
+    response: httpx.Response,
+    dest: Path,
+    *,
+    stem: str,
+    hint: str | None,
+    max_bytes: int,
+    fail: Fail,
+) -> tuple[Path, str]:
+    """Stream a 2xx response into ``dest/stem.<ext>``; never leaves a short or partial file.
+
+    Checks the content type (media, or octet-stream with a hint), the size cap (declared and
+    actual) and that the bytes received match Content-Length.
+    """
+    ctype = response.headers.get("content-type", "")
+    media_type = media_type_of(ctype, str(response.url), hint)
+    if media_type is None:
+        raise fail(TransientError, f"download answered {ctype!r}, not a media file")
+    declared = _int_or_none(response.headers.get("content-length"))
+    encoded = response.headers.get("content-encoding", "identity") != "identity"
+    if declared is not None and declared > max_bytes:
+        raise fail(InvalidInput, f"output is {declared} bytes, over the {max_bytes}-byte cap")
+    fd, tmp_name = tempfile.mkstemp(dir=dest, prefix=f".{stem}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        received = 0
+        with os.fdopen(fd, "wb") as out:
+            async for chunk in response.aiter_bytes():
+                received += len(chunk)
+                if received > max_bytes:
+                    raise fail(InvalidInput, f"output exceeds the {max_bytes}-byte cap")
+                out.write(chunk)
+        if declared is not None and not encoded and received != declared:
+            raise fail(TransientError, f"download truncated: {received} of {declared} bytes")
+        if received == 0:
+            raise fail(TransientError, "download was empty")
+        final = dest / f"{stem}{extension(media_type, str(response.url))}"
+        tmp.replace(final)
+        return final, media_type
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
