@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -401,11 +400,9 @@ class CallRunner:
     ) -> str:
         dest = self.scratch / key
         dest.mkdir(parents=True, exist_ok=True)
-        try:
-            result = await provider.fetch(handle, request, dest)
-            ref = self.store.put(result.path, result.media_type)
-        finally:
-            shutil.rmtree(dest, ignore_errors=True)
+        result = await provider.fetch(handle, request, dest)
+        inside = result.path.is_relative_to(dest)
+        ref = self.store.put(result.path, result.media_type, move=inside)
         actual = est.usd if result.cost_usd is None else result.cost_usd
         with self.journal.transaction():
             self.journal.update_job(

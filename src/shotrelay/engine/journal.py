@@ -122,7 +122,29 @@ def _m2(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1, _m2]
+def _m3(db: sqlite3.Connection) -> None:
+    # Running totals kept by triggers, so the budget check before each submit is O(1).
+    db.execute(
+        "CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 1),"
+        " reserved_usd REAL NOT NULL, actual_usd REAL NOT NULL)"
+    )
+    db.execute(
+        "INSERT INTO totals (id, reserved_usd, actual_usd) SELECT 1,"
+        " coalesce(sum(reserved_usd), 0), coalesce(sum(actual_usd), 0) FROM jobs"
+    )
+    for name, event, delta in (
+        ("totals_insert", "INSERT", "+ new.{c}"),
+        ("totals_update", "UPDATE OF reserved_usd, actual_usd", "+ new.{c} - old.{c}"),
+        ("totals_delete", "DELETE", "- old.{c}"),
+    ):
+        sets = ", ".join(f"{c} = {c} {delta.format(c=c)}" for c in ("reserved_usd", "actual_usd"))
+        db.execute(
+            f"CREATE TRIGGER {name} AFTER {event} ON jobs BEGIN"
+            f" UPDATE totals SET {sets} WHERE id = 1; END"
+        )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1, _m2, _m3]
 
 _JOB_COLS = (
     "key, shot_id, stage, take, model, provider, state, handle, attempts, reserved_usd,"
@@ -249,11 +271,33 @@ class Journal:
     ) -> JobRow:
         """The job's row, created as pending if new."""
         now = self._clock()
-        self.db.execute(
+        cur = self.db.execute(
             "INSERT OR IGNORE INTO jobs (key, shot_id, stage, take, model, provider, state,"
             " detail, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
             (key, shot_id, stage, take, model, provider, json.dumps(detail or {}), now, now),
         )
+        if cur.rowcount == 1:  # new: no need to read it back
+            return JobRow(
+                key=key,
+                shot_id=shot_id,
+                stage=stage,
+                take=take,
+                model=model,
+                provider=provider,
+                state=JobStateName.PENDING,
+                handle=None,
+                attempts=0,
+                reserved_usd=0.0,
+                actual_usd=0.0,
+                estimate_usd=0.0,
+                estimate_rule="",
+                artifact=None,
+                error_class=None,
+                error_message=None,
+                detail=detail or {},
+                created_at=now,
+                updated_at=now,
+            )
         row = self.job(key)
         assert row is not None
         return row
@@ -272,13 +316,13 @@ class Journal:
 
     def spent_usd(self) -> float:
         """Actual cost of every finished call plus what in-flight jobs have reserved."""
-        row = self.db.execute("SELECT sum(actual_usd) + sum(reserved_usd) FROM jobs").fetchone()
-        return float(row[0] or 0.0)
+        reserved, actual = self.costs()
+        return reserved + actual
 
     def costs(self) -> tuple[float, float]:
         """(reserved, actual) in USD over every job."""
-        row = self.db.execute("SELECT sum(reserved_usd), sum(actual_usd) FROM jobs").fetchone()
-        return float(row[0] or 0.0), float(row[1] or 0.0)
+        row = self.db.execute("SELECT reserved_usd, actual_usd FROM totals").fetchone()
+        return max(0.0, round(float(row[0]), 9)), max(0.0, round(float(row[1]), 9))
 
     def counts(self) -> dict[str, int]:
         """Number of jobs per state."""

@@ -50,6 +50,18 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _hash_and_sync(path: Path, sync: bool) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+        if sync:
+            os.fsync(f.fileno())
+    return h.hexdigest(), size
+
+
 def _extension(media_type: str) -> str:
     return _EXT.get(media_type) or mimetypes.guess_extension(media_type) or ".bin"
 
@@ -59,39 +71,54 @@ class ArtifactStore:
 
     Writes are atomic (temp file in the same folder, fsync, rename), so a crash leaves either
     the whole file or nothing. Every lookup checks the size; :meth:`verify` re-hashes.
+    ``fsync=False`` keeps atomicity against a process crash but not against power loss (a
+    lost file is then found by the size check or the hash, and its job runs again).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, fsync: bool = True) -> None:
         self.root = Path(root)
+        self.fsync = fsync
         self.root.mkdir(parents=True, exist_ok=True)
+        self._dirs: set[Path] = set()
 
     def _base(self, digest: str) -> Path:
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise IntegrityError(f"not a sha256 hex digest: {digest!r}")
         return self.root / digest[:2] / digest[2:]
 
-    def put(self, data: Path | bytes, media_type: str) -> ArtifactRef:
-        """Store bytes or a file's content; return its reference (idempotent)."""
+    def put(self, data: Path | bytes, media_type: str, *, move: bool = False) -> ArtifactRef:
+        """Store bytes or a file's content; return its reference (idempotent).
+
+        With ``move`` the file is synced and renamed into the store instead of copied (it
+        must be on the same filesystem; the engine's scratch folder is).
+        """
         if isinstance(data, bytes):
             digest = hashlib.sha256(data).hexdigest()
             size = len(data)
         else:
-            digest = sha256_file(data)
-            size = data.stat().st_size
+            if move:
+                digest, size = _hash_and_sync(data, self.fsync)
+            else:
+                digest, size = sha256_file(data), data.stat().st_size
         base = self._base(digest)
         path = base.with_name(base.name + _extension(media_type))
         existing = self.lookup(digest)
         if existing is not None and existing.size == size:
             return existing
-        base.parent.mkdir(parents=True, exist_ok=True)
+        if base.parent not in self._dirs:
+            base.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(base.parent)
         if isinstance(data, bytes):
-            _atomic_write(path, data)
+            _atomic_write(path, data, self.fsync)
+        elif move:
+            os.replace(data, path)
         else:
-            _atomic_copy(data, path)
-        ref = ArtifactRef(hash=digest, path=path, size=size, media_type=media_type)
+            _atomic_copy(data, path, self.fsync)
+        # The record is written last and without fsync: if it is lost or torn, the lookup
+        # fails and the job runs again, which is safe.
         record = {"size": size, "media_type": media_type, "name": path.name}
-        _atomic_write(base.with_name(base.name + ".ref"), json.dumps(record).encode())
-        return ref
+        base.with_name(base.name + ".ref").write_text(json.dumps(record))
+        return ArtifactRef(hash=digest, path=path, size=size, media_type=media_type)
 
     def lookup(self, digest: str) -> ArtifactRef | None:
         """The artifact if present with its recorded size; None if absent or truncated."""
@@ -141,13 +168,14 @@ class ArtifactStore:
                 p.unlink()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -155,14 +183,15 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _atomic_copy(src: Path, path: Path) -> None:
+def _atomic_copy(src: Path, path: Path, sync: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f, src.open("rb") as s:
             while chunk := s.read(_CHUNK):
                 f.write(chunk)
             f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -1,0 +1,240 @@
+"""Engine overhead: jobs/second through the journal and executor, and a no-op re-run.
+
+Run: .venv/bin/python bench/engine_overhead.py [jobs] [folder, e.g. /dev/shm]
+Targets: > 2,000 jobs/s on one core; a no-op re-run of a 100-shot project under 1 s.
+Providers are instant (no media work), so the figures are the engine's own cost: journal
+writes (each state change committed), artifact store writes (fsync), hashing and scheduling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from shotrelay.catalog.profile import Latency, ModelProfile, Pricing, PricingRule
+from shotrelay.engine import ArtifactStore, EngineHooks, Executor, Journal, build_graph, run
+from shotrelay.engine.output import CutClip
+from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
+from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
+from shotrelay.spec.models import Format, Project, Shot
+from shotrelay.spec.vocabulary import Stage, Task
+
+#: Where the temporary workspaces go: argv[2], e.g. /dev/shm to take the disk out of the figure.
+BASE: str | None = sys.argv[2] if len(sys.argv) > 2 else None
+
+
+class Instant:
+    """A provider that finishes every job at once with a few unique bytes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.submitted = 0
+
+    def available(self) -> tuple[bool, str]:
+        return True, ""
+
+    async def submit(self, request: JobRequest) -> Handle:
+        self.submitted += 1
+        return Handle(provider=self.name, remote_id=request.job_id)
+
+    async def poll(self, handle: Handle) -> JobStatus:
+        return JobStatus(state=JobState.SUCCEEDED)
+
+    async def fetch(self, handle: Handle, request: JobRequest, dest: Path) -> ProviderResult:
+        path = dest / "out.bin"
+        path.write_text(handle.remote_id)
+        return ProviderResult(path=path, media_type="video/mp4")
+
+    async def cancel(self, handle: Handle) -> None:
+        return None
+
+    async def find(self, request: JobRequest) -> Handle | None:
+        return None
+
+
+def _model(model_id: str, tasks: list[Task]) -> ModelProfile:
+    return ModelProfile(
+        id=model_id,
+        provider="local",
+        name=model_id,
+        api_model=model_id,
+        tasks=tasks,
+        pricing=Pricing(rule=PricingRule.FREE),
+        latency=Latency(base_s=0.0),
+        local=True,
+        concurrency=64,
+    )
+
+
+MODELS = [
+    _model("local-previs", [Task.TEXT_TO_IMAGE]),
+    _model("local-camera", [Task.IMAGE_TO_VIDEO]),
+]
+
+
+def _project(shots: int) -> Project:
+    return Project(
+        name="bench",
+        shots=[Shot(duration=2, subject=f"subject {i}", action="moves") for i in range(shots)],
+    )
+
+
+def _compile(
+    stage: Stage, shot: Shot, project: Project, model: ModelProfile, packet: Any
+) -> tuple[str, str]:
+    return f"{stage.value} {shot.subject} {shot.action}", ""
+
+
+class _Packet:
+    def __init__(self) -> None:
+        self.reference_images: list[Path] = []
+        self.handoff = False
+
+
+def _cutter(clips: list[CutClip], out: Path, fmt: Format, music: Path | None) -> Path:
+    out.write_text(json.dumps([c.shot_id for c in clips]))
+    return out
+
+
+def journal_only(jobs: int) -> float:
+    """Jobs per second for the journal writes alone, as the executor makes them per job."""
+    with tempfile.TemporaryDirectory(dir=BASE) as tmp:
+        j = Journal(Path(tmp) / "journal.sqlite")
+        start = time.perf_counter()
+        for i in range(jobs):
+            key = f"{i:064x}"
+            j.job(key)
+            j.ensure_job(
+                key,
+                shot_id="s",
+                stage="generate",
+                take=1,
+                model="m",
+                provider="p",
+                detail={"prompt": "x" * 200},
+            )
+            j.spent_usd()
+            for state, extra in (
+                ("submitting", {"reserved_usd": 0.1, "attempts": 1}),
+                ("submitted", {"handle": {"provider": "p", "remote_id": key}}),
+                ("succeeded", {"artifact": key, "reserved_usd": 0.0, "actual_usd": 0.1}),
+            ):
+                with j.transaction():
+                    j.update_job(key, state=state, **extra)
+                    j.event(state, key, job_key=key, shot_id="s", stage="generate")
+        elapsed = time.perf_counter() - start
+        j.close()
+    return jobs / elapsed
+
+
+def journal_throughput(jobs: int, *, fsync: bool = True) -> float:
+    """Jobs per second for one generate job per shot through journal, store and executor."""
+    project = _project(jobs)
+    gen = MODELS[1]
+    plan = RoutePlan(
+        project="bench",
+        policy="bench",
+        shots=[
+            ShotRoute(
+                id=s.id,
+                role=s.role,
+                stages=[
+                    StageRoute(
+                        stage=Stage.GENERATE,
+                        task=Task.IMAGE_TO_VIDEO,
+                        model=gen.id,
+                        provider="local",
+                        cost=gen.pricing.estimate(),
+                        seconds=0.0,
+                        score=1.0,
+                        quality=1.0,
+                    )
+                ],
+            )
+            for s in project.shots
+        ],
+    )
+    with tempfile.TemporaryDirectory(dir=BASE) as tmp:
+        root = Path(tmp)
+        store = ArtifactStore(root / "store", fsync=fsync)
+        journal = Journal(root / "journal.sqlite")
+        graph = build_graph(
+            project,
+            plan,
+            {m.id: m for m in MODELS},
+            store=store,
+            compile=_compile,
+            packets=lambda _s: _Packet(),
+        )
+        provider = Instant("local")
+        executor = Executor(
+            journal, store, {"local": provider}, {m.id: m for m in MODELS}, scratch=root / "scratch"
+        )
+        start = time.perf_counter()
+        outcome = asyncio.run(executor.run(graph))
+        elapsed = time.perf_counter() - start
+        assert outcome.ok and provider.submitted == jobs
+        journal.close()
+    return jobs / elapsed
+
+
+def noop_rerun(shots: int) -> tuple[float, float]:
+    """Seconds of a first run and of a no-op re-run of a project through ``run()``."""
+    with tempfile.TemporaryDirectory(dir=BASE) as tmp:
+        file = Path(tmp) / "project.yaml"
+        file.write_text(
+            "name: bench\nshots:\n"
+            + "".join(
+                f"  - {{duration: 2, subject: subject {i}, action: moves}}\n" for i in range(shots)
+            )
+        )
+
+        class Catalog:
+            models = MODELS
+
+        provider = Instant("local")
+        hooks = EngineHooks(
+            compile=_compile, packets=lambda _p: lambda _s: _Packet(), cutter=_cutter
+        )
+        kw: dict[str, Any] = {
+            "providers": {"local": provider},
+            "catalog": Catalog(),
+            "hooks": hooks,
+        }
+        start = time.perf_counter()
+        first = run(file, **kw)
+        mid = time.perf_counter()
+        submitted = provider.submitted
+        again = run(file, **kw)
+        end = time.perf_counter()
+        assert first.status == again.status == "done", (first.message, again.message)
+        assert provider.submitted == submitted, "the re-run submitted jobs"
+    return mid - start, end - mid
+
+
+def main() -> None:
+    jobs = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    print(f"workspaces under {BASE or tempfile.gettempdir()}")
+    print(
+        f"journal alone (the writes of one job): {journal_only(jobs):,.0f} jobs/s (target > 2,000)"
+    )
+    for fsync in (True, False):
+        rate = journal_throughput(jobs, fsync=fsync)
+        print(
+            f"journal + store + executor, instant provider, artifact fsync={fsync}: "
+            f"{jobs} jobs at {rate:,.0f} jobs/s"
+        )
+    first, again = noop_rerun(100)
+    print(
+        f"100-shot project through run(): first run {first:.2f} s, "
+        f"no-op re-run {again:.3f} s (target < 1 s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
