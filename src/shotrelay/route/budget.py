@@ -62,6 +62,70 @@ def _frontier(group: Group) -> list[int]:
     return kept
 
 
+def _hull(group: Group, kept: list[int]) -> list[int]:
+    """The upper concave hull of a frontier (ascending cost): the LP-efficient options."""
+    hull: list[int] = []
+    for i in kept:
+        o = group.options[i]
+        while len(hull) >= 2:
+            a, b = group.options[hull[-2]], group.options[hull[-1]]
+            # b lies on or below the segment a -> o: it is never LP-efficient.
+            if (b.value - a.value) * (o.cost - a.cost) <= (o.value - a.value) * (b.cost - a.cost):
+                hull.pop()
+            else:
+                break
+        hull.append(i)
+    return hull
+
+
+def _fix_by_bounds(
+    groups: Sequence[Group], frontiers: list[list[int]], budget_usd: float
+) -> list[list[int]]:
+    """Drop options that provably cannot be in an optimal plan (exact, not a heuristic).
+
+    The LP relaxation of the knapsack is solved greedily, giving a budget price ``lam`` and
+    a feasible plan worth ``lower``. Forcing an option in costs at least its loss against
+    its group's best at that price; options whose Lagrangian bound falls below ``lower``
+    are removed, so the integer program only sees the few groups near the margin.
+    """
+    steps: list[tuple[float, float, int, int]] = []  # (slope, cost step, group, hull rank)
+    hulls = [_hull(g, f) for g, f in zip(groups, frontiers, strict=True)]
+    spend = sum(g.options[h[0]].cost for g, h in zip(groups, hulls, strict=True))
+    for gi, (g, h) in enumerate(zip(groups, hulls, strict=True)):
+        for k in range(1, len(h)):
+            a, b = g.options[h[k - 1]], g.options[h[k]]
+            steps.append(
+                ((b.value - a.value) / max(b.cost - a.cost, 1e-12), b.cost - a.cost, gi, k)
+            )
+    steps.sort(key=lambda s: -s[0])
+    level = [0] * len(groups)
+    lam = 0.0
+    room = budget_usd - spend
+    for slope, dc, gi, k in steps:
+        if level[gi] == k - 1 and dc <= room + 1e-12:
+            level[gi], room = k, room - dc
+        elif lam == 0.0:
+            lam = slope  # the first step that does not fit prices the budget
+    lower = sum(
+        g.options[h[level[gi]]].value for gi, (g, h) in enumerate(zip(groups, hulls, strict=True))
+    )
+    best = [
+        max(g.options[i].value - lam * g.options[i].cost for i in f)
+        for g, f in zip(groups, frontiers, strict=True)
+    ]
+    upper = lam * budget_usd + sum(best)
+    tol = 1e-7 * max(1.0, abs(upper))
+    out: list[list[int]] = []
+    for g, f, top in zip(groups, frontiers, best, strict=True):
+        keep = [
+            i
+            for i in f
+            if upper - (top - (g.options[i].value - lam * g.options[i].cost)) >= lower - tol
+        ]
+        out.append(keep)
+    return out
+
+
 def optimise(groups: Sequence[Group], budget_usd: float) -> list[int]:
     """Index of the chosen option per group: total value maximal, total cost within budget.
 
@@ -78,7 +142,7 @@ def optimise(groups: Sequence[Group], budget_usd: float) -> list[int]:
     preferred = [g.preferred for g in groups]
     if sum(g.options[g.preferred].cost for g in groups) <= budget_usd + _EPS:
         return preferred
-    frontiers = [_frontier(g) for g in groups]
+    frontiers = _fix_by_bounds(groups, [_frontier(g) for g in groups], budget_usd)
     chosen = [f[0] for f in frontiers]
     fixed_cost = 0.0
     free: list[int] = []
@@ -89,32 +153,61 @@ def optimise(groups: Sequence[Group], budget_usd: float) -> list[int]:
             free.append(gi)
     if not free:
         return chosen
+    _solve_core(groups, frontiers, free, chosen, budget_usd - fixed_cost)
+    return chosen
+
+
+def _solve_core(
+    groups: Sequence[Group],
+    frontiers: list[list[int]],
+    free: list[int],
+    chosen: list[int],
+    budget_usd: float,
+) -> None:
+    """Solve the groups still open with HiGHS; fills ``chosen`` in place.
+
+    Groups with identical options (shots that ask the same) are merged into one class whose
+    variables count how many of its groups take each option: an exact reformulation that
+    removes the symmetry which would otherwise make branch and bound crawl.
+    """
+    classes: dict[tuple[tuple[float, float], ...], list[int]] = {}
+    for gi in free:
+        key = tuple(
+            (groups[gi].options[i].cost, groups[gi].options[i].value) for i in frontiers[gi]
+        )
+        classes.setdefault(key, []).append(gi)
+    members = list(classes.values())
     values: list[float] = []
     costs: list[float] = []
     rows: list[int] = []
-    for r, gi in enumerate(free):
-        for oi in frontiers[gi]:
-            values.append(groups[gi].options[oi].value)
-            costs.append(groups[gi].options[oi].cost)
+    upper: list[int] = []
+    for r, gis in enumerate(members):
+        for oi in frontiers[gis[0]]:
+            values.append(groups[gis[0]].options[oi].value)
+            costs.append(groups[gis[0]].options[oi].cost)
             rows.append(r)
-    n = len(values)
-    pick = csr_array((np.ones(n), (np.array(rows), np.arange(n))), shape=(len(free), n))
+            upper.append(len(gis))
+    n, sizes = len(values), np.array([len(g) for g in members], dtype=float)
+    count = csr_array((np.ones(n), (np.array(rows), np.arange(n))), shape=(len(members), n))
     result = milp(
         c=-np.array(values),
         constraints=[
-            LinearConstraint(pick, np.ones(len(free)), np.ones(len(free))),
-            LinearConstraint(np.array([costs]), -np.inf, max(budget_usd - fixed_cost, 0.0) + 1e-7),
+            LinearConstraint(count, sizes, sizes),
+            LinearConstraint(np.array([costs]), -np.inf, max(budget_usd, 0.0) + 1e-7),
         ],
         integrality=np.ones(n),
-        bounds=Bounds(0, 1),
+        bounds=Bounds(0, np.array(upper, dtype=float)),
         options={"mip_rel_gap": 1e-9},
     )
-    if result.x is None:  # cannot happen above the floor; keep the cheapest plan if it does
-        return [min(range(len(g.options)), key=lambda i: g.options[i].cost) for g in groups]
-    x = np.round(result.x).astype(bool)
+    if result.x is None:  # cannot happen above the floor; keep the cheapest options
+        for gi in free:
+            chosen[gi] = frontiers[gi][0]
+        return
+    taken = np.round(result.x).astype(int)
     start = 0
-    for gi in free:
-        size = len(frontiers[gi])
-        chosen[gi] = frontiers[gi][int(np.flatnonzero(x[start : start + size])[0])]
-        start += size
-    return chosen
+    for gis in members:
+        options = frontiers[gis[0]]
+        slots = [oi for k, oi in enumerate(options) for _ in range(taken[start + k])]
+        for gi, oi in zip(gis, slots, strict=True):
+            chosen[gi] = oi
+        start += len(options)

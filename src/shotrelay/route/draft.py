@@ -25,7 +25,7 @@ from shotrelay.route.table import ModelTable
 from shotrelay.spec.models import Shot
 from shotrelay.spec.vocabulary import Stage
 
-__all__ = ["ShotDraft", "StageDraft", "draft_shot", "needed_finishing"]
+__all__ = ["DraftCache", "ShotDraft", "StageDraft", "draft_shot", "needed_finishing", "signature"]
 
 _CONTINUITY = QUALITY_AXES.index("continuity")
 
@@ -138,11 +138,19 @@ def draft_shot(
     weighting: Weighting,
     settings: RouterSettings,
     takes: int,
+    cache: DraftCache | None = None,
 ) -> ShotDraft:
-    """Rank every stage of a shot; RoutingError when a stage it needs has no model."""
+    """Rank every stage of a shot; RoutingError when a stage it needs has no model.
+
+    Shots that ask the same of every stage share their drafts through ``cache``.
+    """
     handoff = hands_off(shot, previous)
-    clips = table.clip_lengths(shot.duration)
     draft = ShotDraft(shot=shot, handoff=handoff)
+    key = signature(shot, handoff, weighting.by_id)
+    if cache is not None and key in cache:
+        draft.stages = cache[key]
+        return draft
+    clips = table.clip_lengths(shot.duration)
     finishing: dict[Stage, StageDraft] = {}
     for stage in FINISHING:
         needs = ShotNeeds(shot=shot, handoff=handoff, clips=clips)
@@ -173,7 +181,31 @@ def draft_shot(
     for stage, sd in finishing.items():
         if len(sd.ranking):
             draft.stages[stage] = sd
+    if cache is not None:
+        cache[key] = draft.stages
     return draft
+
+
+DraftCache = dict[tuple[object, ...], dict[Stage, StageDraft]]
+
+
+def signature(shot: Shot, handoff: bool, by_id: bool) -> tuple[object, ...]:
+    """Everything about a shot that routing reads: equal signatures, equal drafts."""
+    return (
+        shot.duration,
+        shot.role,
+        shot.weights,
+        shot.framing,
+        shot.camera,
+        shot.lens,
+        shot.id if by_id else "",
+        len(shot.references),
+        tuple(sorted(shot.models.items())),
+        sum(len(d.line) for d in shot.dialogue),
+        shot.has_dialogue,
+        bool(shot.edit),
+        handoff,
+    )
 
 
 def _with_deprecated(sd: StageDraft, table: ModelTable) -> list[Exclusion]:

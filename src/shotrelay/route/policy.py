@@ -111,7 +111,7 @@ class Weighting:
         self.knob = float(np.clip(policy.quality_vs_cost + preset.knob_shift, 0.0, 1.0))
         self._mult = np.array([preset.weights.get(a, 1.0) for a in AXES])
         self._cache: dict[tuple[object, ...], np.ndarray] = {}
-        self._by_id = any("id" in r.when for r in policy.rules)
+        self.by_id = any("id" in r.when for r in policy.rules)
 
     def rules(self, shot: Shot, stage: Stage) -> list[PolicyRule]:
         """The policy rules whose ``when`` matches this shot at this stage."""
@@ -120,7 +120,7 @@ class Weighting:
     def weights(self, shot: Shot, stage: Stage) -> np.ndarray:
         """Weights on every axis of AXES, in that order (not yet shifted by the knob)."""
         key: tuple[object, ...] = (shot.role, shot.weights, stage, shot.framing, shot.camera)
-        key += (shot.lens, shot.id if self._by_id else "")
+        key += (shot.lens, shot.id if self.by_id else "")
         hit = self._cache.get(key)
         if hit is not None:
             return hit

@@ -11,7 +11,8 @@ import numpy as np
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.route.budget import Group, Option, optimise
 from shotrelay.route.constraints import Constraints
-from shotrelay.route.draft import ShotDraft, StageDraft, draft_shot, needed_finishing
+from shotrelay.route.draft import DraftCache, ShotDraft, StageDraft, draft_shot, needed_finishing
+from shotrelay.route.options import GroupCache, shot_groups
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.route.policy import RouterSettings, Weighting, load_settings
 from shotrelay.route.scoring import why_reasons
@@ -47,15 +48,20 @@ def route_project(
     table = ModelTable.build(models, project.format)
     cons = Constraints(table, project.policy, available)
     drafts: list[ShotDraft] = []
+    cache: DraftCache = {}
     previous = None
     for shot in project.shots:
-        drafts.append(draft_shot(shot, previous, table, cons, weighting, settings, project.takes))
+        drafts.append(
+            draft_shot(shot, previous, table, cons, weighting, settings, project.takes, cache)
+        )
         previous = shot
-    groups = [g for d in drafts for g in _groups(d, table, settings)]
+    group_cache: GroupCache = {}
+    groups = [g for d in drafts for g in shot_groups(d, table, settings, False, group_cache)]
     budget = budget_usd if budget_usd is not None else project.budget_usd
     picks = [g.preferred for g in groups]
     notes: list[str] = []
-    if budget is not None:
+    if budget is not None and _total(groups, None) > budget + 1e-9:
+        groups = [g for d in drafts for g in shot_groups(d, table, settings, True, group_cache)]
         picks = optimise(groups, budget)
         if picks != [g.preferred for g in groups]:
             notes.append(
@@ -98,61 +104,6 @@ def _total(groups: list[Group], picks: list[int] | None) -> float:
     return sum(
         g.options[g.preferred if picks is None else picks[i]].cost for i, g in enumerate(groups)
     )
-
-
-def _value(d: ShotDraft, settings: RouterSettings, stage: Stage, quality: float) -> float:
-    """Budget-optimiser value: quality x stage importance x role importance x screen time."""
-    shot = d.shot
-    role = settings.role_importance[shot.role]
-    return role * shot.duration * settings.stage_importance[stage] * quality
-
-
-def _pareto(sd: StageDraft) -> list[int]:
-    """Ranking positions not dominated on (cost, quality); the ranking's pick comes first."""
-    r = sd.ranking
-    order = sorted(range(len(r)), key=lambda p: (r.cost[p], -r.quality[p], p))
-    kept: list[int] = []
-    best = -np.inf
-    for p in order:
-        if r.quality[p] > best + 1e-12:
-            kept.append(p)
-            best = r.quality[p]
-    return [0, *(p for p in kept if p != 0)]
-
-
-def _groups(d: ShotDraft, table: ModelTable, settings: RouterSettings) -> list[Group]:
-    """One budget group per base stage; a generate option bundles the finishing it implies.
-
-    Finishing counts in a bundle's value as its quality below native (1.0), so a model that
-    needs an upscale is worth a little less than one that renders the resolution itself.
-    """
-    out: list[Group] = []
-    for stage in d.base:
-        sd = d.stages[stage]
-        r = sd.ranking
-        options: list[Option] = []
-        preferred = 0
-        for p in range(len(r)):
-            row = int(r.idx[p])
-            combos = [Option((row,), float(sd.cost[row]), _value(d, settings, stage, r.quality[p]))]
-            if stage == Stage.GENERATE:
-                for fin in needed_finishing(d, table, row):
-                    fd = d.stages[fin]
-                    native = _value(d, settings, fin, 1.0)
-                    combos = [
-                        Option(
-                            (*o.choice, int(fd.ranking.idx[q])),
-                            o.cost + float(fd.cost[fd.ranking.idx[q]]),
-                            o.value + _value(d, settings, fin, fd.ranking.quality[q]) - native,
-                        )
-                        for o in combos
-                        for q in _pareto(fd)
-                    ]
-            if p == 0:
-                preferred = len(options)
-            options += combos
-        out.append(Group(f"{d.shot.id} {stage.value}", tuple(options), preferred))
-    return out
 
 
 def _position(sd: StageDraft, row: int) -> int:
@@ -304,10 +255,14 @@ def _stage_route(ctx: _Ctx, stage: Stage, settings: RouterSettings, explain: boo
     t, sd = ctx.table, ctx.d.stages[stage]
     r, row = sd.ranking, ctx.chosen[stage]
     pos = _position(sd, row)
-    others = [p for p in range(len(r)) if p != pos]
-    runner = others[0] if others else None
+    runner = 1 if pos == 0 and len(r) > 1 else (0 if pos != 0 else None)
     cap = r.cost[pos] + 1e-9 if ctx.budget is not None else np.inf
-    fallbacks = [t.models[r.idx[p]].id for p in others if r.cost[p] <= cap][:MAX_FALLBACKS]
+    fallbacks: list[str] = []
+    for p in range(len(r)):
+        if len(fallbacks) == MAX_FALLBACKS:
+            break
+        if p != pos and r.cost[p] <= cap:
+            fallbacks.append(t.models[r.idx[p]].id)
     if len(fallbacks) < MAX_FALLBACKS and sd.deprecated:
         fallbacks.append(t.models[sd.deprecated[0]].id)
     model = t.models[row]

@@ -67,6 +67,12 @@ class ModelTable:
     _range_min: np.ndarray
     _range_max: np.ndarray
     _clip_cache: dict[float, np.ndarray] = field(default_factory=dict)
+    _price: dict[PricingRule, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Unit price per rule (zero for models on another rule), resolution factor included.
+        unit = self.price_usd * self.price_factor
+        self._price = {r: np.where(self.price_rule == _RULES.index(r), unit, 0.0) for r in _RULES}
 
     @classmethod
     def build(cls, models: Sequence[ModelProfile], fmt: Format) -> ModelTable:
@@ -153,18 +159,15 @@ class ModelTable:
         self, seconds: np.ndarray, *, images: int = 1, chars: int = 0, tokens: int = 0
     ) -> np.ndarray:
         """Pricing.estimate(...).usd for every model, given billed seconds per model."""
-        units = np.select(
-            [self.price_rule == _RULES.index(r) for r in _RULES],
-            [
-                np.zeros_like(seconds),
-                seconds,
-                np.ones_like(seconds),
-                np.full_like(seconds, images),
-                np.full_like(seconds, chars / 1000),
-                np.full_like(seconds, tokens / 1_000_000),
-            ],
+        p = self._price
+        raw = (
+            p[PricingRule.PER_SECOND] * seconds
+            + p[PricingRule.PER_CLIP]
+            + p[PricingRule.PER_IMAGE] * images
+            + p[PricingRule.PER_1K_CHARS] * (chars / 1000)
+            + p[PricingRule.PER_1M_TOKENS] * (tokens / 1_000_000)
         )
-        out: np.ndarray = np.round(self.price_usd * units * self.price_factor, 6)
+        out: np.ndarray = np.round(raw, 6)
         return out
 
     def latencies(self, seconds: np.ndarray) -> np.ndarray:
