@@ -119,7 +119,7 @@ def concat(
     for i in range(1, len(segments)):
         place, label = places[i], f"[x{i}]"
         if place.overlap == 0:
-            graph.append(f"{current}[v{i}]concat=n=2:v=1:a=0{label}")
+            graph.append(f"{current}[v{i}]concat=n=2:v=1:a=0,settb=1/{fps}{label}")
         else:
             kind = _XFADE[segments[i].transition]
             graph.append(

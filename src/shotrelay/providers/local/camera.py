@@ -43,7 +43,6 @@ class View:
     dx: float = 0.0
     dy: float = 0.0
     zoom: float = 1.0
-    angle: float = 0.0  # degrees, handheld roll
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def _shake(n: int, seed: int | None) -> tuple[_Array, _Array, _Array]:
     rng = np.random.default_rng(seed if seed is not None else 0)
     t = np.arange(n, dtype=np.float64)
     out = []
-    for amp in (0.012, 0.009, 0.5):
+    for amp in (0.012, 0.009, 0.008):
         freqs = rng.uniform(0.02, 0.12, 3)
         phases = rng.uniform(0, 2 * math.pi, 3)
         wave = sum(np.sin(2 * math.pi * f * t + p) for f, p in zip(freqs, phases, strict=True))
@@ -106,9 +105,10 @@ def views(move: CameraMove, n: int, *, seed: int | None = None, direction: int =
                 frames.append(_Frame(View(dx=direction * _TRACK * t), View()))
             case CameraMove.HANDHELD:
                 assert shake is not None
-                sx, sy, roll = shake
+                # Sway and breathing of the frame; no roll (rotation would cost a full warp).
+                sx, sy, breath = shake
                 frames.append(
-                    _Frame(View(dx=float(sx[i]), dy=float(sy[i]), zoom=1.03, angle=float(roll[i])))
+                    _Frame(View(dx=float(sx[i]), dy=float(sy[i]), zoom=1.03 + float(breath[i])))
                 )
             case _:
                 frames.append(_Frame(View()))
@@ -169,24 +169,8 @@ class _Stage:
         # Keep the window on the canvas (the padding is finite).
         cx = min(max(self.px + self.w / 2 + view.dx * self.w, vw / 2), image.width - vw / 2)
         cy = min(max(self.py + self.h / 2 + view.dy * self.h, vh / 2), image.height - vh / 2)
-        if view.angle == 0.0:
-            box = (cx - vw / 2, cy - vh / 2, cx + vw / 2, cy + vh / 2)
-            return image.resize((self.w, self.h), Image.Resampling.BILINEAR, box=box)
-        a = math.radians(view.angle)
-        sx, sy = vw / self.w, vh / self.h
-        cos, sin = math.cos(a), math.sin(a)
-        # Output pixel (x, y) -> input: centre + R(a) * scaled offset from the output centre.
-        coeffs = (
-            cos * sx,
-            -sin * sy,
-            cx - cos * sx * self.w / 2 + sin * sy * self.h / 2,
-            sin * sx,
-            cos * sy,
-            cy - sin * sx * self.w / 2 - cos * sy * self.h / 2,
-        )
-        return image.transform(
-            (self.w, self.h), Image.Transform.AFFINE, coeffs, Image.Resampling.BILINEAR
-        )
+        box = (cx - vw / 2, cy - vh / 2, cx + vw / 2, cy + vh / 2)
+        return image.resize((self.w, self.h), Image.Resampling.BILINEAR, box=box)
 
     def render(self, frame: _Frame) -> NDArray[np.uint8]:
         """One output frame, with any previs overlay laid back in screen space."""
