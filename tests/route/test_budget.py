@@ -185,3 +185,31 @@ def test_generate_option_pays_for_the_upscale_it_implies(
         "s1 generate: native -> sd saves $1.20, quality 0.64 -> 0.50 (adds upscale by up)"
     ]
     assert plan.total_cost_usd == pytest.approx(0.02 + 0.25 + 0.05)
+
+
+def test_optimiser_is_exact_with_many_identical_groups() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(10):
+        kinds = []
+        for _k in range(2):
+            options = tuple(
+                Option((i,), float(rng.uniform(0, 2)), float(rng.uniform(0, 1))) for i in range(3)
+            )
+            kinds.append((options, max(range(3), key=lambda i: options[i].cost)))
+        groups = [Group(f"g{i}", *kinds[i % 2]) for i in range(7)]
+        top = sum(g.options[g.preferred].cost for g in groups)
+        budget = float(rng.uniform(minimum_cost(groups), top))
+        picks = optimise(groups, budget)
+        assert sum(g.options[p].cost for g, p in zip(groups, picks, strict=True)) <= budget + 1e-6
+        value = sum(g.options[p].value for g, p in zip(groups, picks, strict=True))
+        assert value == pytest.approx(brute_force(groups, budget), abs=1e-9)
+
+
+def test_budget_that_fits_changes_nothing(gens: list[ModelProfile], project: MakeProject) -> None:
+    p = project(SHOTS)
+    free = route_project(p, gens)
+    plan = route_project(p, gens, budget_usd=free.total_cost_usd + 1)
+    assert plan.trades == [] and plan.notes == []
+    assert [st.model for s in plan.shots for st in s.stages] == [
+        st.model for s in free.shots for st in s.stages
+    ]

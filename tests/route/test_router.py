@@ -145,3 +145,18 @@ def test_builtin_catalog_respects_a_binding_budget(builtin: list[ModelProfile]) 
     best = route_project(p, builtin)
     plan = route_project(p, builtin, budget_usd=best.total_cost_usd / 2)
     assert plan.total_cost_usd <= best.total_cost_usd / 2 + 1e-9 and plan.trades
+
+
+def test_policy_example_in_docs_routes_against_the_builtin_catalog(
+    builtin: list[ModelProfile],
+) -> None:
+    from pathlib import Path
+
+    from ruamel.yaml import YAML
+
+    text = (Path(__file__).parents[2] / "docs" / "routing.md").read_text()
+    policy = YAML(typ="safe").load(text.split("```yaml\n")[1].split("```")[0])["policy"]
+    shots = [{"duration": 5, "role": "hero"}, {"duration": 4, "camera": "orbit-left"}]
+    plan = route_project(make_project(shots, policy=policy), builtin)
+    assert all(st.provider != "openai" for s in plan.shots for st in s.stages)
+    assert plan.shots[1].stages[1].model == "luma-ray-2"
