@@ -13,7 +13,9 @@ from shotrelay.providers.base import JobRequest
 from shotrelay.providers.fal import FalProvider
 from shotrelay.providers.http import HttpProvider
 from shotrelay.providers.luma import LumaProvider
+from shotrelay.providers.replicate import ReplicateProvider
 from shotrelay.providers.runway import RunwayProvider
+from shotrelay.providers.sync_so import SyncSoProvider
 from shotrelay.providers.veo import VeoProvider
 from shotrelay.spec.vocabulary import Task
 
@@ -21,12 +23,18 @@ from .conftest import MP4, SECRET, make_request, run
 from .fakeserver import FakeServer, Reply
 
 
+def _lipsync_inputs(folder: Path) -> dict[str, Path]:
+    (folder / "v.mp4").write_bytes(MP4)
+    (folder / "a.wav").write_bytes(b"RIFF....WAVE")
+    return {"video": folder / "v.mp4", "audio": folder / "a.wav"}
+
+
 @dataclass
 class Play:
     """How one provider's protocol looks to the fake server."""
 
     make: type[HttpProvider]
-    request: Callable[[], JobRequest]
+    request: Callable[[Path], JobRequest]
     submit: str
     submitted: Callable[[str], dict[str, object]]
     status: str
@@ -36,7 +44,7 @@ class Play:
 PLAYS = {
     "fal": Play(
         FalProvider,
-        lambda: make_request("fal", "fal-ai/wan/v2.2/text-to-video", Task.TEXT_TO_VIDEO),
+        lambda d: make_request("fal", "fal-ai/wan/v2.2/text-to-video", Task.TEXT_TO_VIDEO),
         "/fal-ai/wan/v2.2/text-to-video",
         lambda u: {
             "request_id": "r",
@@ -49,7 +57,7 @@ PLAYS = {
     ),
     "runway": Play(
         RunwayProvider,
-        lambda: make_request("runway", "gen4.5", Task.TEXT_TO_VIDEO),
+        lambda d: make_request("runway", "gen4.5", Task.TEXT_TO_VIDEO),
         "/v1/text_to_video",
         lambda u: {"id": "t"},
         "/v1/tasks/t",
@@ -57,7 +65,7 @@ PLAYS = {
     ),
     "luma": Play(
         LumaProvider,
-        lambda: make_request("luma", "ray-2", Task.TEXT_TO_VIDEO),
+        lambda d: make_request("luma", "ray-2", Task.TEXT_TO_VIDEO),
         "/generations",
         lambda u: {"id": "g"},
         "/generations/g",
@@ -65,7 +73,7 @@ PLAYS = {
     ),
     "veo": Play(
         VeoProvider,
-        lambda: make_request("veo", "veo-3.1-fast-generate-preview", Task.TEXT_TO_VIDEO),
+        lambda d: make_request("veo", "veo-3.1-fast-generate-preview", Task.TEXT_TO_VIDEO),
         "/v1beta/models/veo-3.1-fast-generate-preview:predictLongRunning",
         lambda u: {"name": "operations/o"},
         "/v1beta/operations/o",
@@ -75,6 +83,22 @@ PLAYS = {
                 "generateVideoResponse": {"generatedSamples": [{"video": {"uri": u + "/media"}}]}
             },
         },
+    ),
+    "replicate": Play(
+        ReplicateProvider,
+        lambda d: make_request("replicate", "minimax/video-01", Task.TEXT_TO_VIDEO),
+        "/v1/models/minimax/video-01/predictions",
+        lambda u: {"id": "p"},
+        "/v1/predictions/p",
+        lambda u: {"status": "succeeded", "output": [u + "/media"]},
+    ),
+    "sync": Play(
+        SyncSoProvider,
+        lambda d: make_request("sync", "lipsync-2", Task.LIPSYNC, inputs=_lipsync_inputs(d)),
+        "/v2/generate",
+        lambda u: {"id": "s"},
+        "/v2/generate/s",
+        lambda u: {"status": "COMPLETED", "outputUrl": u + "/media"},
     ),
 }
 
@@ -96,7 +120,7 @@ def no_leak(exc: BaseException) -> None:
 @plays
 def test_success_downloads_the_output(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = setup(server, play)
-    req = play.request()
+    req = play.request(tmp_path)
     handle = run(p.submit(req))
     run(p.poll(handle))
     result = run(p.fetch(handle, req, tmp_path))
@@ -109,7 +133,7 @@ def test_success_downloads_the_output(server: FakeServer, play: Play, tmp_path: 
     ("header", "expected"), [("12", 12.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)]
 )
 def test_429_is_rate_limited_with_parsed_retry_after(
-    server: FakeServer, play: Play, header: str, expected: float
+    server: FakeServer, play: Play, tmp_path: Path, header: str, expected: float
 ) -> None:
     p = setup(server, play)
     server.on(
@@ -118,25 +142,27 @@ def test_429_is_rate_limited_with_parsed_retry_after(
         Reply(status=429, json={"error": "busy"}, headers={"Retry-After": header}),
     )
     with pytest.raises(RateLimited) as info:
-        run(p.submit(play.request()))
+        run(p.submit(play.request(tmp_path)))
     assert info.value.retry_after == expected  # a date in the past means "now"
     no_leak(info.value)
 
 
 @plays
-def test_5xx_then_success(server: FakeServer, play: Play) -> None:
+def test_5xx_then_success(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = setup(server, play)
     server.routes[("POST", play.submit)].insert(0, Reply(status=502, json={"error": "bad gw"}))
     with pytest.raises(TransientError) as info:
-        run(p.submit(play.request()))
+        run(p.submit(play.request(tmp_path)))
     no_leak(info.value)
-    assert run(p.submit(play.request())).remote_id
+    assert run(p.submit(play.request(tmp_path))).remote_id
 
 
 @plays
-def test_poll_retries_once_on_a_dropped_connection(server: FakeServer, play: Play) -> None:
+def test_poll_retries_once_on_a_dropped_connection(
+    server: FakeServer, play: Play, tmp_path: Path
+) -> None:
     p = setup(server, play)
-    handle = run(p.submit(play.request()))
+    handle = run(p.submit(play.request(tmp_path)))
     server.routes[("GET", play.status)].insert(
         0, Reply(json=play.finished(server.url), truncate_to=0)
     )
@@ -145,9 +171,9 @@ def test_poll_retries_once_on_a_dropped_connection(server: FakeServer, play: Pla
 
 
 @plays
-def test_malformed_status_body_is_transient(server: FakeServer, play: Play) -> None:
+def test_malformed_status_body_is_transient(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = setup(server, play)
-    handle = run(p.submit(play.request()))
+    handle = run(p.submit(play.request(tmp_path)))
     server.on("GET", play.status, Reply(body=b'{"status": ', content_type="application/json"))
     with pytest.raises(TransientError, match="not JSON"):
         run(p.poll(handle))
@@ -157,19 +183,19 @@ def test_malformed_status_body_is_transient(server: FakeServer, play: Play) -> N
 def test_truncated_download_is_transient(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = setup(server, play)
     server.on("GET", "/media", Reply(body=MP4, content_type="video/mp4", truncate_to=64))
-    req = play.request()
+    req = play.request(tmp_path)
     with pytest.raises(TransientError, match="download"):
-        run(p.fetch(run(p.submit(req)), req, tmp_path))
-    assert list(tmp_path.iterdir()) == []
+        run(p.fetch(run(p.submit(req)), req, tmp_path / "out"))
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 @plays
 def test_html_instead_of_media_is_transient(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = setup(server, play)
     server.on("GET", "/media", Reply(body=b"<html>expired</html>", content_type="text/html"))
-    req = play.request()
+    req = play.request(tmp_path)
     with pytest.raises(TransientError, match="not a media file"):
-        run(p.fetch(run(p.submit(req)), req, tmp_path))
+        run(p.fetch(run(p.submit(req)), req, tmp_path / "out"))
 
 
 @plays
@@ -177,18 +203,18 @@ def test_output_over_the_size_cap_is_refused(
     server: FakeServer, play: Play, tmp_path: Path
 ) -> None:
     p = setup(server, play, max_download_bytes=100)
-    req = play.request()
+    req = play.request(tmp_path)
     with pytest.raises(InvalidInput, match="cap"):
-        run(p.fetch(run(p.submit(req)), req, tmp_path))
-    assert list(tmp_path.iterdir()) == []
+        run(p.fetch(run(p.submit(req)), req, tmp_path / "out"))
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 @plays
-def test_slow_server_times_out_as_transient(server: FakeServer, play: Play) -> None:
+def test_slow_server_times_out_as_transient(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = setup(server, play, timeout=0.2)
     server.on("POST", play.submit, Reply(json=play.submitted(server.url), delay=0.5))
     with pytest.raises(TransientError, match="timed out"):
-        run(p.submit(play.request()))
+        run(p.submit(play.request(tmp_path)))
 
 
 @plays
@@ -196,11 +222,11 @@ def test_slow_server_times_out_as_transient(server: FakeServer, play: Play) -> N
     ("status", "kind"), [(401, "AuthError"), (402, "QuotaError"), (400, "InvalidInput")]
 )
 def test_status_codes_map_onto_the_hierarchy(
-    server: FakeServer, play: Play, status: int, kind: str
+    server: FakeServer, play: Play, tmp_path: Path, status: int, kind: str
 ) -> None:
     p = setup(server, play)
     server.on("POST", play.submit, Reply(status=status, json={"message": f"no: {SECRET}"}))
     with pytest.raises(ProviderError) as info:
-        run(p.submit(play.request()))
+        run(p.submit(play.request(tmp_path)))
     assert type(info.value).__name__ == kind
     no_leak(info.value)

@@ -1,0 +1,140 @@
+"""Replicate predictions: official models (``owner/name``) or pinned versions
+(``owner/name:version``), polled at ``/v1/predictions/{id}``.
+
+Input names differ per model; :data:`INPUT_NAMES` maps our input roles for the families the
+catalog uses, with ``image``/``last_frame``/``video``/``audio`` as the default. Local files go
+inline as ``data:`` URIs (Replicate accepts them; it advises its files API above a few MB).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from shotrelay.errors import Rejected, TransientError
+from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
+from shotrelay.providers.credentials import Secret
+from shotrelay.providers.http import (
+    HttpCall,
+    HttpProvider,
+    RemoteOutput,
+    data_uri,
+    looks_like_moderation,
+)
+
+__all__ = ["INPUT_NAMES", "ReplicateProvider"]
+
+#: Model-name prefix -> our input role -> the model's input field. First match wins.
+INPUT_NAMES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("kwaivgi/kling", {"first_frame": "start_image", "last_frame": "end_image"}),
+    ("minimax/", {"first_frame": "first_frame_image", "last_frame": "last_frame_image"}),
+    ("bytedance/seedance", {"first_frame": "image", "last_frame": "last_frame_image"}),
+    ("google/veo", {"first_frame": "image", "last_frame": "last_frame"}),
+    ("", {"first_frame": "image", "last_frame": "last_frame", "video": "video", "audio": "audio"}),
+)
+_NO_NEGATIVE = ("minimax/",)
+
+
+def input_names(model: str) -> dict[str, str]:
+    """Our input role -> the model's field name."""
+    return next(names for prefix, names in INPUT_NAMES if model.startswith(prefix))
+
+
+class ReplicateProvider(HttpProvider):
+    """Replicate's HTTP API (``api.replicate.com``)."""
+
+    name: ClassVar[str] = "replicate"
+    key_env: ClassVar[str] = "REPLICATE_API_TOKEN"
+    default_base_url: ClassVar[str] = "https://api.replicate.com"
+
+    def auth_headers(self, key: Secret) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key.reveal()}"}
+
+    def model_input(self, request: JobRequest) -> dict[str, Any]:
+        """The prediction's ``input`` object."""
+        model = request.model.endpoint(request.task).split(":")[0]
+        names, params = input_names(model), request.params
+        body: dict[str, Any] = {}
+        if request.prompt:
+            body["prompt"] = request.prompt
+        for role, path in request.inputs.items():
+            field = names.get(role, role)
+            body[field] = data_uri(path, max_bytes=self.inline_limit, role=role)
+        if params.get("clip_seconds"):
+            body["duration"] = round(float(params["clip_seconds"]))
+        if params.get("aspect") and "first_frame" not in request.inputs:
+            body["aspect_ratio"] = params["aspect"]
+        if request.negative_prompt and not model.startswith(_NO_NEGATIVE):
+            body["negative_prompt"] = request.negative_prompt
+        if request.seed is not None and request.model.inputs.seed:
+            body["seed"] = request.seed
+        body.update(params.get("replicate_extra", {}))
+        return body
+
+    def build_submit(self, request: JobRequest) -> HttpCall:
+        ref = request.model.endpoint(request.task)
+        model, _, version = ref.partition(":")
+        if version:
+            return HttpCall(
+                url="/v1/predictions", body={"version": version, "input": self.model_input(request)}
+            )
+        return HttpCall(
+            url=f"/v1/models/{model}/predictions", body={"input": self.model_input(request)}
+        )
+
+    def parse_submit(self, body: Any, request: JobRequest) -> Handle:
+        if not isinstance(body, dict) or not body.get("id"):
+            raise self._error(
+                TransientError, "submit answer has no prediction id", request.model.id
+            )
+        return Handle(
+            provider=self.name, remote_id=str(body["id"]), data={"model": request.model.id}
+        )
+
+    def status_call(self, handle: Handle) -> HttpCall:
+        return HttpCall(method="GET", url=f"/v1/predictions/{handle.remote_id}")
+
+    def parse_status(self, body: Any, handle: Handle) -> JobStatus:
+        status = body.get("status") if isinstance(body, dict) else None
+        if status == "starting":
+            return JobStatus(state=JobState.QUEUED)
+        if status == "processing":
+            return JobStatus(state=JobState.RUNNING)
+        if status == "succeeded":
+            return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
+        if status in ("failed", "canceled"):
+            error = str(body.get("error") or status)
+            if looks_like_moderation(error):
+                raise self._error(Rejected, f"refused: {error}", self._model_of(handle))
+            return JobStatus(state=JobState.FAILED, message=error)
+        raise self._error(TransientError, f"unknown status {status!r}", self._model_of(handle))
+
+    def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
+        output = body.get("output") if isinstance(body, dict) else None
+        if isinstance(output, list):
+            output = output[0] if output else None
+        if isinstance(output, dict):
+            output = output.get("url") or output.get("video")
+        if not isinstance(output, str) or not output:
+            raise self._error(TransientError, "prediction has no output URL", request.model.id)
+        metrics = body.get("metrics") or {}
+        return RemoteOutput(url=output, metadata={"predict_time": metrics.get("predict_time")})
+
+    def cancel_call(self, handle: Handle) -> HttpCall | None:
+        return HttpCall(method="POST", url=f"/v1/predictions/{handle.remote_id}/cancel")
+
+    def find_call(self, request: JobRequest) -> HttpCall | None:
+        return HttpCall(method="GET", url="/v1/predictions")
+
+    def match_listing(self, body: Any, request: JobRequest) -> Handle | None:
+        """The newest listed prediction of this model with this prompt."""
+        model = request.model.endpoint(request.task).split(":")[0]
+        for item in body.get("results", []) if isinstance(body, dict) else []:
+            same = (
+                item.get("model") == model
+                and (item.get("input") or {}).get("prompt") == request.prompt
+            )
+            if same and item.get("id") and item.get("status") not in ("failed", "canceled"):
+                return Handle(
+                    provider=self.name, remote_id=str(item["id"]), data={"model": request.model.id}
+                )
+        return None
