@@ -1,10 +1,12 @@
 """Image-to-video by camera move: a still animated with Pillow crops, encoded with PyAV.
 
 The still is padded on every side with a blurred, darkened reflection of itself, so a move
-may look past the keyframe's edge without showing black. Every move but pull-out starts on
-the keyframe's exact framing. Orbit and tracking move the subject and the background as two
-layers at different rates (parallax); the subject layer comes from the previs layout stored
-in the PNG, or a soft central ellipse for any other image. Handheld shake is seeded.
+may look past the keyframe's edge without showing black. Every move starts on the keyframe's
+exact framing except pull-out (which ends on it) and handheld (3 % inside it, room to sway).
+Orbit and tracking move the subject and the background as two layers at different rates
+(parallax); the subject layer comes from the previs layout stored in the PNG, or a soft
+central ellipse for any other image. Handheld shake is seeded. A previs keyframe's guides and
+caption are lifted off before the move and laid back fixed on every frame.
 """
 
 from __future__ import annotations
