@@ -176,6 +176,119 @@ def rephrase(
         err.print(f"note: shortened to the {compiled.dialect} dialect's length limit")
 
 
+def _progress(event: Any) -> None:
+    """One line per job transition; rich colours on a terminal, plain text otherwise."""
+    if event.kind in {"job", "state"} and event.state not in {"succeeded", "failed", "skipped"}:
+        return
+    parts = [event.shot_id, event.stage, event.model, event.state or event.kind, event.message]
+    text = " ".join(p for p in parts if p)
+    if out.is_terminal:
+        out.print(f"[dim]{text}[/]", highlight=False)
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command()
+@friendly
+def run(
+    project: ProjectArg,
+    auto_approve: Annotated[
+        bool, typer.Option("--auto-approve", help="Pass the structure gate without `approve`.")
+    ] = False,
+    resubmit_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--resubmit-unknown",
+            help="Resubmit paid jobs a crash left in 'submitting' (may pay twice).",
+        ),
+    ] = False,
+    takes: Annotated[int | None, typer.Option(help="Takes per shot (overrides the file).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Animatic first, then (after approval) generation, finishing and the cut."""
+    from shotrelay.api import find_project_file
+    from shotrelay.engine import run as engine_run
+
+    result = engine_run(
+        find_project_file(project),
+        auto_approve=auto_approve,
+        resubmit_unknown=resubmit_unknown,
+        takes=takes,
+        on_event=None if (quiet or as_json) else _progress,
+    )
+    if as_json:
+        print_json(result.model_dump(mode="json", exclude={"plan"}))
+    else:
+        out.print(result.message, highlight=False)
+        for name in ("animatic", "final", "manifest"):
+            path = getattr(result, name)
+            if path:
+                out.print(f"{name}: {path}", highlight=False)
+    if result.status == "incomplete":
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def approve(project: ProjectArg) -> None:
+    """Lock the structure (shots, order, durations, framing, moves, transitions)."""
+    from shotrelay.api import find_project_file
+    from shotrelay.engine import approve as engine_approve
+
+    out.print(engine_approve(find_project_file(project)), highlight=False)
+
+
+@app.command()
+@friendly
+def redo(
+    project: ProjectArg,
+    shot: Annotated[str, typer.Argument(help="Shot id.")],
+    stage: Annotated[Stage | None, typer.Option(help="Stage to redo (default: all).")] = None,
+) -> None:
+    """Redo one shot (at one stage) and what depends on it; nothing else reruns."""
+    from shotrelay.api import find_project_file
+    from shotrelay.engine import redo as engine_redo
+
+    result = engine_redo(find_project_file(project), shot, stage, on_event=_progress)
+    out.print(result.message, highlight=False)
+
+
+@app.command()
+@friendly
+def pick(
+    project: ProjectArg,
+    shot: Annotated[str, typer.Argument(help="Shot id.")],
+    take: Annotated[int, typer.Argument(help="Take number to use in the cut.")],
+) -> None:
+    """Choose which take of a shot the cut uses."""
+    from shotrelay.api import find_project_file
+    from shotrelay.engine import pick as engine_pick
+
+    out.print(engine_pick(find_project_file(project), shot, take), highlight=False)
+
+
+@app.command()
+@friendly
+def status(project: ProjectArg, as_json: JsonOpt = False) -> None:
+    """Show the journal: jobs by state, money, approval, outputs, last events."""
+    from shotrelay.api import find_project_file
+    from shotrelay.engine import status as engine_status
+
+    report = engine_status(find_project_file(project))
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+        return
+    out.print(f"{report.project}: {report.workspace}", highlight=False)
+    out.print(f"jobs: {report.jobs}", highlight=False)
+    out.print(f"cost: ${report.reserved_usd:.2f} reserved, ${report.actual_usd:.2f} actual")
+    out.print(f"structure approved: {report.approved}")
+    for name, path in report.outputs.items():
+        out.print(f"{name}: {path or '-'}", highlight=False)
+    for ev in report.events:
+        out.print(f"[dim]{ev}[/]", highlight=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
