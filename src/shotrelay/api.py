@@ -133,4 +133,3 @@ def _availability(catalog: Catalog) -> set[str]:
     for m in catalog.models:
         ready[m.provider] = ready.get(m.provider, True) and provider_ready(m)
     return {p for p, ok in ready.items() if ok}
-

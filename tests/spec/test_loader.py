@@ -102,7 +102,9 @@ def error_for_path(path: Path) -> SpecError:
 
 
 def test_relative_references_resolve_against_the_file(tmp_path: Path) -> None:
-    text = GOOD.replace("    wardrobe: red coat", "    wardrobe: red coat\n    references: [ana.png]")
+    text = GOOD.replace(
+        "    wardrobe: red coat", "    wardrobe: red coat\n    references: [ana.png]"
+    )
     project = load_project(write(tmp_path, text))
     assert project.characters[0].references == [tmp_path / "ana.png"]
 
