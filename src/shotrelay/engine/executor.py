@@ -12,6 +12,7 @@ import random
 import shutil
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -135,6 +136,13 @@ class Executor:
         if self.on_event is not None:
             self.on_event(event)
 
+    def emit_for(self, node: JobNode, kind: str, *, stage: str = "", **fields: Any) -> None:
+        """Emit an event about ``node`` (its shot, and its step unless ``stage`` is given)."""
+        if self.on_event is not None:
+            self.on_event(
+                EngineEvent(kind=kind, shot_id=node.shot_id, stage=stage or node.step, **fields)
+            )
+
     async def run(self, graph: JobGraph, only: set[str] | None = None) -> Outcome:
         """Run the graph (or the nodes in ``only`` and what they need); return every result."""
         wanted = _needed(graph, only) if only is not None else set(graph.nodes)
@@ -201,26 +209,10 @@ class Executor:
                 )
                 self.journal.update_job(key, state=S.PENDING, artifact=None, actual_usd=0.0)
             self.store.discard(row.artifact)
-            self.emit(
-                EngineEvent(
-                    kind="integrity",
-                    shot_id=node.shot_id,
-                    stage=node.step,
-                    job=key,
-                    message=str(exc),
-                )
-            )
+            self.emit_for(node, "integrity", job=key, message=str(exc))
             return None
-        self.emit(
-            EngineEvent(
-                kind="cached",
-                shot_id=node.shot_id,
-                stage=node.step,
-                job=key,
-                state=S.SUCCEEDED.value,
-                progress=1.0,
-                model=row.model,
-            )
+        self.emit_for(
+            node, "cached", job=key, state=S.SUCCEEDED.value, progress=1.0, model=row.model
         )
         return NodeResult(
             node=node.id,
@@ -317,16 +309,7 @@ class Executor:
                 shot_id=node.shot_id,
                 stage=HANDOFF,
             )
-        self.emit(
-            EngineEvent(
-                kind="state",
-                shot_id=node.shot_id,
-                stage=HANDOFF,
-                job=key,
-                state=S.SUCCEEDED.value,
-                progress=1.0,
-            )
-        )
+        self.emit_for(node, "state", stage=HANDOFF, job=key, state=S.SUCCEEDED.value, progress=1.0)
         return NodeResult(
             node=node.id,
             shot_id=node.shot_id,
@@ -367,14 +350,12 @@ class Executor:
             ]
             number = self.scorer(node.shot_id, views)
             chosen = next((t for t in ok if t.take == number), ok[0])
-        self.emit(
-            EngineEvent(
-                kind="take",
-                shot_id=node.shot_id,
-                stage="generate",
-                job=chosen.key,
-                message=f"take {chosen.take} chosen by {how}",
-            )
+        self.emit_for(
+            node,
+            "take",
+            stage="generate",
+            job=chosen.key,
+            message=f"take {chosen.take} chosen by {how}",
         )
         return chosen.model_copy(
             update={
