@@ -77,9 +77,15 @@ class PlanResult(BaseModel):
     message: str
 
 
-def plan_file(path: Path, *, catalog_files: Sequence[Path] = ()) -> PlanResult:
-    """Plan the shot list of a project file; write it back if the file had no shots."""
+def plan_file(
+    path: Path, *, catalog_files: Sequence[Path] = (), planner: str | None = None
+) -> PlanResult:
+    """Plan the shot list of a project file; write it back if the file had no shots.
+
+    ``planner`` is ``rules`` (the default) or ``name:model`` of a registered planner.
+    """
     from shotrelay.plan import plan_project
+    from shotrelay.plan.registry import get_planner
 
     file = find_project_file(path)
     project = load_project(file)
@@ -90,7 +96,9 @@ def plan_file(path: Path, *, catalog_files: Sequence[Path] = ()) -> PlanResult:
             written=False,
             message=f"{file}: {len(project.shots)} shots written by hand, kept as they are",
         )
-    planned = plan_project(project, load_catalog(catalog_files).models)
+    planned = plan_project(
+        project, load_catalog(catalog_files).models, get_planner(planner)
+    )
     file.write_text(dump_project(planned), encoding="utf-8")
     return PlanResult(
         project=planned,

@@ -86,12 +86,20 @@ def init(
 
 @app.command()
 @friendly
-def plan(project: ProjectArg, as_json: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+def plan(
+    project: ProjectArg,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+    planner: Annotated[
+        str | None,
+        typer.Option(help="Planner: rules (default) or name:model, e.g. openai:gpt-4.1-mini."),
+    ] = None,
+) -> None:
     """Make the shot list from the brief (a written shot list is kept as is)."""
     from shotrelay.api import plan_file
     from shotrelay.present import shots_table
 
-    result = plan_file(project, catalog_files=catalog or [])
+    result = plan_file(project, catalog_files=catalog or [], planner=planner)
     if as_json:
         print_json([s.model_dump(mode="json") for s in result.project.shots])
         return
@@ -287,6 +295,18 @@ def status(project: ProjectArg, as_json: JsonOpt = False) -> None:
         out.print(f"{name}: {path or '-'}", highlight=False)
     for ev in report.events:
         out.print(f"[dim]{ev}[/]", highlight=False)
+
+
+def _register_stage_commands() -> None:
+    """Commands that live with their stage (report, providers) add themselves here."""
+    from shotrelay.providers.commands import register as providers_commands
+    from shotrelay.report.commands import register as report_commands
+
+    providers_commands(app, friendly)
+    report_commands(app, friendly)
+
+
+_register_stage_commands()
 
 
 def main() -> None:
