@@ -1,12 +1,12 @@
 """The durable engine: job graph, cache keys, journal, artifact store, executor and runs."""
 
-from shotrelay.engine.calls import RetryPolicy
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.executor import Executor, NodeResult, Outcome, TakeResult, first_success
 from shotrelay.engine.graph import JobGraph, build_graph
 from shotrelay.engine.jobs import Job, JobNode, derive_seed, job_key
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.output import CutClip
+from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.run import (
     EngineHooks,
     RunResult,

@@ -17,11 +17,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.engine.calls import CallRunner, RetryPolicy
+from shotrelay.engine.calls import CallRunner
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.jobs import HANDOFF, Job, JobNode
 from shotrelay.engine.journal import JobStateName, Journal
+from shotrelay.engine.retry import RetryPolicy
+from shotrelay.engine.slots import Slots
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import EngineError, IntegrityError
 from shotrelay.providers.base import Provider
@@ -107,6 +109,7 @@ class Executor:
         extract_last_frame: Callable[[Path, Path], Path] | None = None,
         scratch: Path | None = None,
         verify_cached: bool = True,
+        slots: Slots | None = None,
     ) -> None:
         self.journal = journal
         self.store = store
@@ -129,6 +132,7 @@ class Executor:
             resubmit_unknown=resubmit_unknown,
             recompile=recompile,
             scratch=self.scratch,
+            slots=slots,
         )
 
     def emit(self, event: EngineEvent) -> None:

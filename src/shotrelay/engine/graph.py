@@ -130,13 +130,13 @@ def build_graph(
     audio: dict[str, str] = {}
     notes: list[str] = []
     previous: str | None = None
+    routes = {r.id: r for r in plan.shots}
     for shot in project.shots:
-        try:
-            route = plan.shot(shot.id)
-        except KeyError:
+        route = routes.get(shot.id)
+        if route is None:
             raise EngineError(
                 f"shot {shot.id} has no route; run `shotrelay route` again after editing shots"
-            ) from None
+            )
         packet = packets(shot.id)
         refs = [_put_image(store, p) for p in packet.reference_images]
         handoff = None

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shotrelay.catalog.profile import CostEstimate
+from shotrelay.catalog.profile import CostEstimate, ModelProfile
+from shotrelay.providers.base import JobRequest
 from shotrelay.spec.vocabulary import Stage, Task
 
-__all__ = ["HANDOFF", "Job", "JobNode", "derive_seed", "job_key"]
+__all__ = ["HANDOFF", "Job", "JobNode", "derive_seed", "job_key", "provider_request"]
 
 #: The step name of the local "extract the last frame" job that hands a shot to the next.
 HANDOFF = "handoff"
@@ -106,3 +108,31 @@ def derive_seed(project: str, shot_id: str, take: int, revision: int = 0) -> int
     """A deterministic seed per project, shot, take and redo (31 bits, as most APIs accept)."""
     text = f"{project}\x00{shot_id}\x00{take}\x00{revision}".encode()
     return int.from_bytes(hashlib.sha256(text).digest()[:4], "big") & 0x7FFFFFFF
+
+
+def provider_request(
+    node: JobNode,
+    key: str,
+    model: ModelProfile,
+    paths: dict[str, Path],
+    prompt: str,
+    negative: str,
+) -> JobRequest:
+    """What a provider is asked to do for ``node`` on ``model`` (first task the model does)."""
+    stage = Stage(node.step)
+    task = node.task
+    if task is None or not model.does(task):
+        task = next(t for t in stage.tasks if model.does(t))
+    return JobRequest(
+        job_id=key,
+        shot_id=node.shot_id,
+        stage=stage,
+        task=task,
+        model=model,
+        prompt=prompt,
+        negative_prompt=negative,
+        inputs=paths,
+        params=node.params,
+        seed=node.seed,
+        context=node.context,
+    )

@@ -11,7 +11,6 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.engine.calls import RetryPolicy
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.executor import Executor, Scorer, first_success
 from shotrelay.engine.gate import animatic_plan, paid_stages, structure_hash
@@ -19,6 +18,7 @@ from shotrelay.engine.graph import CompileFn, PacketLike, build_graph
 from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import EventRow, Journal
 from shotrelay.engine.output import Cutter, assemble, default_cutter, write_manifest
+from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
 from shotrelay.errors import EngineError, SpecError
