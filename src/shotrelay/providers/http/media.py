@@ -55,6 +55,18 @@ def open_files(files: dict[str, Path]) -> dict[str, tuple[str, bytes, str]]:
     return parts
 
 
+def multipart_parts(
+    form: dict[str, str] | None, files: dict[str, Path]
+) -> dict[str, tuple[str | None, bytes, str | None]] | None:
+    """The ``files=`` argument for httpx: file parts, or, for a form with no file, its fields
+    as parts without a filename (httpx would otherwise send the form url-encoded)."""
+    if files:
+        return dict(open_files(files))
+    if form is not None:
+        return {k: (None, v.encode(), None) for k, v in form.items()}
+    return None
+
+
 def media_type_of(ctype_header: str, url: str, hint: str | None) -> str | None:
     """The media type of a download, or None when the server sent something that is not media."""
     ctype = ctype_header.split(";")[0].strip().lower()

@@ -18,7 +18,7 @@ from shotrelay.providers.http.classify import (
     looks_like_moderation,
     parse_retry_after,
 )
-from shotrelay.providers.http.media import extension, open_files, save_stream
+from shotrelay.providers.http.media import extension, multipart_parts, save_stream
 
 __all__ = ["DEFAULT_MAX_DOWNLOAD", "DEFAULT_TIMEOUT", "HttpCall", "HttpProvider", "RemoteOutput"]
 
@@ -241,11 +241,11 @@ class HttpProvider:
                     response = await client.request(
                         call.method,
                         url,
-                        json=call.body if not call.files else None,
+                        json=call.body if call.form is None and not call.files else None,
                         params=call.params or None,
                         headers=headers,
                         data=call.form if call.files else None,
-                        files=open_files(call.files) if call.files else None,
+                        files=multipart_parts(call.form, call.files),
                     )
                 break
             except httpx.TimeoutException as exc:

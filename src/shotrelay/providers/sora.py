@@ -1,0 +1,176 @@
+"""OpenAI Sora (videos API): ``POST /v1/videos`` (multipart), polled at ``/v1/videos/{id}``,
+the bytes at ``/v1/videos/{id}/content`` (authorized; there is no URL field).
+
+The openai SDK (3.54 on) marks the videos API as shutting down on 2026-09-24, so the catalog
+keeps Sora as a deprecated last fallback; a 404 from a retired endpoint is ``InvalidInput``
+and the engine moves on. The first frame goes as the ``input_reference`` file part, resized
+to the output size (Sora refuses a reference whose size differs). No seed, no negative
+prompt, no last frame.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from shotrelay.errors import InvalidInput, ProviderError, Rejected, TransientError
+from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
+from shotrelay.providers.credentials import Secret
+from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, looks_like_moderation
+from shotrelay.spec.vocabulary import Task
+
+__all__ = ["SECONDS", "SoraProvider", "pick_seconds", "pick_size"]
+
+SECONDS = (4, 8, 12)
+_MODERATION_CODES = ("moderation", "content_policy", "safety")
+
+
+def pick_seconds(clip_seconds: float) -> str:
+    """The allowed Sora duration nearest ``clip_seconds`` (ties go to the longer clip)."""
+    return str(min(SECONDS, key=lambda s: (abs(s - clip_seconds), -s)))
+
+
+def pick_size(params: dict[str, Any], api_model: str) -> str:
+    """The Sora size for the shot's shape: portrait or landscape, large only on sora-2-pro."""
+    if params.get("size"):
+        return str(params["size"])
+    if params.get("width") and params.get("height"):
+        portrait = float(params["height"]) > float(params["width"])
+    else:
+        w, _, h = str(params.get("aspect") or "16:9").partition(":")
+        try:
+            portrait = float(h) > float(w)
+        except ValueError:
+            portrait = False
+    large = "pro" in api_model and str(params.get("resolution", "")) in ("1024p", "1080p")
+    if large:
+        return "1024x1792" if portrait else "1792x1024"
+    return "720x1280" if portrait else "1280x720"
+
+
+def _is_moderation(code: str, message: str) -> bool:
+    low = code.lower()
+    return any(word in low for word in _MODERATION_CODES) or looks_like_moderation(message)
+
+
+class SoraProvider(HttpProvider):
+    """OpenAI's ``/v1/videos`` (sora-2, sora-2-pro)."""
+
+    name: ClassVar[str] = "sora"
+    key_env: ClassVar[str] = "OPENAI_API_KEY"
+    default_base_url: ClassVar[str] = "https://api.openai.com"
+
+    def auth_headers(self, key: Secret) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key.reveal()}"}
+
+    def form_fields(self, request: JobRequest) -> dict[str, str]:
+        """The multipart text fields for ``request`` (what the SDK's ``videos.create`` sends)."""
+        params = request.params
+        return {
+            "prompt": request.prompt,
+            "model": request.model.endpoint(request.task),
+            "seconds": pick_seconds(float(params.get("clip_seconds") or 4)),
+            "size": pick_size(params, request.model.api_model),
+        }
+
+    def build_submit(self, request: JobRequest) -> HttpCall:
+        if request.task not in (Task.TEXT_TO_VIDEO, Task.IMAGE_TO_VIDEO):
+            raise self._error(
+                InvalidInput, f"the adapter does not map task {request.task}", request.model.id
+            )
+        fields = self.form_fields(request)
+        files: dict[str, Path] = {}
+        if "first_frame" in request.inputs:
+            files["input_reference"] = self._reference(request, fields["size"])
+        elif request.task is Task.IMAGE_TO_VIDEO:
+            raise self._error(InvalidInput, "image_to_video needs a first_frame", request.model.id)
+        return HttpCall(url="/v1/videos", form=fields, files=files)
+
+    def _reference(self, request: JobRequest, size: str) -> Path:
+        """The first frame fitted (cropped, not stretched) to exactly ``size``, as a PNG."""
+        source = request.inputs["first_frame"]
+        width, height = (int(x) for x in size.split("x"))
+        folder = Path(tempfile.gettempdir()) / "shotrelay-sora"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{request.job_id}-{width}x{height}.png"
+        try:
+            with Image.open(source) as image:
+                fitted = ImageOps.fit(image.convert("RGB"), (width, height))
+        except (OSError, UnidentifiedImageError) as exc:
+            raise self._error(
+                InvalidInput, f"first_frame: cannot read {source}: {exc}", request.model.id
+            ) from None
+        fitted.save(target, format="PNG")
+        return target
+
+    def classify_error(self, status: int, body: Any, detail: str) -> type[ProviderError] | None:
+        error = body.get("error") if isinstance(body, dict) else None
+        code = str(error.get("code") or "") if isinstance(error, dict) else ""
+        if status in (400, 422) and _is_moderation(code, detail):
+            return Rejected
+        return None
+
+    def parse_submit(self, body: Any, request: JobRequest) -> Handle:
+        if not isinstance(body, dict) or not body.get("id"):
+            raise self._error(TransientError, "submit answer has no video id", request.model.id)
+        return Handle(
+            provider=self.name, remote_id=str(body["id"]), data={"model": request.model.id}
+        )
+
+    def status_call(self, handle: Handle) -> HttpCall:
+        return HttpCall(method="GET", url=f"/v1/videos/{handle.remote_id}")
+
+    def parse_status(self, body: Any, handle: Handle) -> JobStatus:
+        status = body.get("status") if isinstance(body, dict) else None
+        model = self._model_of(handle)
+        if status == "queued":
+            return JobStatus(state=JobState.QUEUED)
+        if status == "in_progress":
+            progress = body.get("progress")
+            fraction = (
+                min(1.0, float(progress) / 100) if isinstance(progress, int | float) else None
+            )
+            return JobStatus(state=JobState.RUNNING, progress=fraction)
+        if status == "completed":
+            return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
+        if status == "failed":
+            error = body.get("error") if isinstance(body.get("error"), dict) else {}
+            code, message = str(error.get("code") or ""), str(error.get("message") or "failed")
+            detail = f"{message} [{code or 'no code'}]"
+            if _is_moderation(code, message):
+                raise self._error(Rejected, f"moderation refused the video: {detail}", model)
+            return JobStatus(state=JobState.FAILED, message=detail)
+        raise self._error(TransientError, f"unknown video status {status!r}", model)
+
+    def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
+        if not isinstance(body, dict) or body.get("status") != "completed":
+            raise self._error(TransientError, "the video is not completed", request.model.id)
+        return RemoteOutput(
+            url=f"{self.base_url}/v1/videos/{handle.remote_id}/content",
+            media_type="video/mp4",
+            authorized=True,
+            metadata={"expires_at": body["expires_at"]} if body.get("expires_at") else {},
+        )
+
+    def cancel_call(self, handle: Handle) -> HttpCall | None:
+        """Sora has no cancel; deleting the video is the closest (it also stops billing)."""
+        return HttpCall(method="DELETE", url=f"/v1/videos/{handle.remote_id}")
+
+    def find_call(self, request: JobRequest) -> HttpCall | None:
+        return HttpCall(method="GET", url="/v1/videos", params={"limit": "100", "order": "desc"})
+
+    def match_listing(self, body: Any, request: JobRequest) -> Handle | None:
+        """The newest listed video with this model, prompt, seconds and size that did not fail."""
+        items = body.get("data", []) if isinstance(body, dict) else []
+        want = self.form_fields(request)
+        for item in items:
+            if not isinstance(item, dict) or not item.get("id") or item.get("status") == "failed":
+                continue
+            if all(str(item.get(k)) == want[k] for k in ("model", "prompt", "seconds", "size")):
+                return Handle(
+                    provider=self.name, remote_id=str(item["id"]), data={"model": request.model.id}
+                )
+        return None
