@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from shotrelay.errors import SpecError
+from shotrelay.plan.llm import LLM_PLANNERS
 from shotrelay.plan.planner import Planner, RulePlanner
 
 __all__ = ["PLANNERS", "get_planner", "planner_names"]
@@ -12,6 +13,7 @@ __all__ = ["PLANNERS", "get_planner", "planner_names"]
 #: name -> factory taking the model argument after the colon (``openai:gpt-4.1`` -> "gpt-4.1").
 PLANNERS: dict[str, Callable[[str | None], Planner]] = {
     "rules": lambda _model: RulePlanner(),
+    **LLM_PLANNERS,
 }
 
 

@@ -1,0 +1,71 @@
+"""Gemini planner: ``POST /v1beta/models/{model}:generateContent`` with
+``generationConfig.responseMimeType: application/json`` and ``responseSchema`` (the Gemini
+API's OpenAPI-subset schema). The answer is ``candidates[0].content.parts[*].text``; a prompt
+blocked by safety (``promptFeedback.blockReason``) or a candidate stopped for safety is a
+``Rejected`` error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from shotrelay.errors import Rejected, TransientError
+from shotrelay.plan.llm.base import Answer, LLMPlanner
+from shotrelay.plan.llm.prompt import PlanPrompt
+from shotrelay.plan.llm.schema import gemini_schema
+from shotrelay.providers.credentials import Secret
+
+__all__ = ["GeminiPlanner"]
+
+_BLOCKED = {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION"}
+
+
+class GeminiPlanner(LLMPlanner):
+    """Shot lists from a Gemini model."""
+
+    name = "gemini"
+    key_env: ClassVar[str | None] = "GEMINI_API_KEY"
+    default_base_url: ClassVar[str] = "https://generativelanguage.googleapis.com"
+    default_model: ClassVar[str] = "gemini-2.5-flash"
+
+    def auth_headers(self, key: Secret | None) -> dict[str, str]:
+        return {"x-goog-api-key": key.reveal()} if key else {}
+
+    def path(self, model: str) -> str:
+        return f"/v1beta/models/{model.removeprefix('models/')}:generateContent"
+
+    def opening(self, model: str, prompt: PlanPrompt, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "systemInstruction": {"parts": [{"text": prompt.system}]},
+            "contents": [{"role": "user", "parts": [{"text": prompt.user}]}],
+            "generationConfig": {
+                "responseMimeType": "application/json",
+                "responseSchema": gemini_schema(schema),
+            },
+        }
+
+    def read(self, body: Any) -> Answer:
+        if not isinstance(body, dict):
+            raise TransientError("gemini: answer is not a JSON object", provider=self.name)
+        blocked = (body.get("promptFeedback") or {}).get("blockReason")
+        if blocked:
+            raise Rejected(f"gemini: the prompt was blocked ({blocked})", provider=self.name)
+        try:
+            candidate = body["candidates"][0]
+        except (KeyError, IndexError, TypeError):
+            raise TransientError("gemini: answer has no candidates", provider=self.name) from None
+        stop = str(candidate.get("finishReason") or "")
+        if stop in _BLOCKED:
+            raise Rejected(f"gemini: the answer was stopped ({stop})", provider=self.name)
+        parts = (candidate.get("content") or {}).get("parts") or []
+        text = "".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
+        turn = {"role": "model", "parts": [{"text": text}]}
+        return Answer(content=text, turn=turn, stop=stop, truncated=stop == "MAX_TOKENS")
+
+    def repair(self, request: dict[str, Any], answer: Answer, message: str) -> dict[str, Any]:
+        contents = [
+            *request["contents"],
+            answer.turn,
+            {"role": "user", "parts": [{"text": message}]},
+        ]
+        return {**request, "contents": contents}

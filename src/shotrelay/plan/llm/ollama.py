@@ -1,0 +1,69 @@
+"""Ollama planner: a local server's ``POST /api/chat`` with ``format`` set to the JSON schema
+(structured outputs, Ollama 0.5 and later) and ``stream: false``. The answer is
+``message.content`` (JSON text). No key; the server is ``OLLAMA_HOST`` or
+http://localhost:11434.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from shotrelay.errors import TransientError
+from shotrelay.plan.llm.base import Answer, LLMPlanner
+from shotrelay.plan.llm.prompt import PlanPrompt
+from shotrelay.providers.credentials import Secret
+
+__all__ = ["OllamaPlanner"]
+
+
+class OllamaPlanner(LLMPlanner):
+    """Shot lists from a model served by Ollama on this machine (or OLLAMA_HOST)."""
+
+    name = "ollama"
+    key_env: ClassVar[str | None] = None
+    default_base_url: ClassVar[str] = "http://localhost:11434"
+    default_model: ClassVar[str] = "llama3.1:8b"
+
+    @property
+    def base_url(self) -> str:
+        """The argument, ``SHOTRELAY_OLLAMA_BASE_URL``, ``OLLAMA_HOST``, or localhost:11434."""
+        url = (
+            self._base_url
+            or self._credentials.setting("SHOTRELAY_OLLAMA_BASE_URL")
+            or self._credentials.setting("OLLAMA_HOST")
+            or self.default_base_url
+        )
+        # OLLAMA_HOST is often host:port without a scheme.
+        return (url if "://" in url else f"http://{url}").rstrip("/")
+
+    def auth_headers(self, key: Secret | None) -> dict[str, str]:
+        return {}
+
+    def path(self, model: str) -> str:
+        return "/api/chat"
+
+    def opening(self, model: str, prompt: PlanPrompt, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "model": model,
+            "messages": [
+                {"role": "system", "content": prompt.system},
+                {"role": "user", "content": prompt.user},
+            ],
+            "format": schema,
+            "stream": False,
+            # Low temperature: a shot list should follow the schema, not wander.
+            "options": {"temperature": 0.2},
+        }
+
+    def read(self, body: Any) -> Answer:
+        message = body.get("message") if isinstance(body, dict) else None
+        if not isinstance(message, dict):
+            raise TransientError("ollama: answer has no message", provider=self.name)
+        content = str(message.get("content") or "")
+        stop = str(body.get("done_reason") or "")
+        turn = {"role": "assistant", "content": content}
+        return Answer(content=content, turn=turn, stop=stop, truncated=stop == "length")
+
+    def repair(self, request: dict[str, Any], answer: Answer, message: str) -> dict[str, Any]:
+        messages = [*request["messages"], answer.turn, {"role": "user", "content": message}]
+        return {**request, "messages": messages}
