@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import MakeModel, MakeProject, make_project
 
@@ -160,3 +162,40 @@ def test_policy_example_in_docs_routes_against_the_builtin_catalog(
     plan = route_project(make_project(shots, policy=policy), builtin)
     assert all(st.provider != "openai" for s in plan.shots for st in s.stages)
     assert plan.shots[1].stages[1].model == "luma-ray-2"
+
+
+DRAFTS = {"local-previs", "local-camera"}
+
+
+def test_draft_renderers_are_never_primary_when_a_real_model_can_do_the_stage(
+    builtin: list[ModelProfile],
+) -> None:
+    from shotrelay.spec.loader import load_project
+
+    ad = load_project(Path(__file__).parents[2] / "examples" / "startup-ad.yaml")
+    plan = route_project(ad, builtin, explain=True)
+    for shot in plan.shots:
+        for st in shot.stages:
+            assert st.model not in DRAFTS, (shot.id, st.stage, st.model)
+            if st.stage in (Stage.KEYFRAME, Stage.GENERATE):
+                # Kept back as a last resort, with the reason said.
+                kept = [e for e in st.excluded if e.constraint == "draft"]
+                assert len(kept) == 1 and kept[0].model in DRAFTS
+                assert "previs" in kept[0].reason
+                if len(st.fallbacks) < MAX_FALLBACKS or kept[0].model in st.fallbacks:
+                    assert st.fallbacks[-1] == kept[0].model
+    roles = {s.role.value: s for s in plan.shots}
+    hero = roles["hero"].stage(Stage.GENERATE)
+    product = roles["product"].stage(Stage.GENERATE)
+    assert hero is not None and product is not None
+    assert hero.model != product.model and hero.reasons and product.reasons
+
+
+def test_previs_preset_and_missing_keys_make_the_drafts_primary(
+    builtin: list[ModelProfile],
+) -> None:
+    previs = route_project(make_project(BUILTIN_SHOTS), builtin, preset="previs")
+    local = route_project(make_project(BUILTIN_SHOTS), builtin, available={"local"}.__contains__)
+    for plan in (previs, local):
+        gen = plan.shot("s1").stage(Stage.GENERATE)
+        assert gen is not None and gen.model == "local-camera"

@@ -159,6 +159,13 @@ class ModelProfile(_Row):
     dialect: str = Field("plain", description="Prompt dialect name (see prompts/).")
     prompt_limit: int = Field(2000, ge=1, description="Characters the prompt may hold.")
     local: bool = Field(False, description="Runs on this machine (the embedded default).")
+    draft: bool = Field(
+        False,
+        description=(
+            "Renders previs-grade drafts (blocking, camera moves on a still): ranked only under "
+            "the previs preset; otherwise a last resort when no other model can do the stage."
+        ),
+    )
     status: ModelStatus = Field(
         ModelStatus.AVAILABLE,
         description="deprecated: only a last fallback, never a primary route; retired: unused.",

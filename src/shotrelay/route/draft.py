@@ -32,12 +32,16 @@ _CONTINUITY = QUALITY_AXES.index("continuity")
 
 @dataclass
 class StageDraft:
-    """One stage of one shot: checks, ranked primaries, deprecated last resorts, unit figures."""
+    """One stage of one shot: checks, ranked primaries, last resorts, unit figures.
+
+    Last resorts are feasible models never chosen as the primary route: deprecated ones, then
+    draft renderers when the preset does not rank drafts and a real model can do the stage.
+    """
 
     stage: Stage
     checks: list[Check]
     ranking: Ranking
-    deprecated: list[int]
+    last_resort: list[int]
     clips: np.ndarray
     cost: np.ndarray
     seconds: np.ndarray
@@ -45,8 +49,8 @@ class StageDraft:
     chars: int = 0
 
     def excluded(self, table: ModelTable) -> list[Exclusion]:
-        """Why each other model cannot serve this stage."""
-        return exclusions(self.checks, table)
+        """Why each other model cannot serve this stage (or serves only as a last resort)."""
+        return exclusions(self.checks, table) + [last_resort(table, i) for i in self.last_resort]
 
 
 @dataclass
@@ -93,6 +97,10 @@ def _draft_stage(
     ok = feasible(checks)
     pinned = stage in shot.models
     primary = ok if pinned else ok & ~table.deprecated
+    if not pinned and not weighting.preset.rank_drafts:
+        real = primary & ~table.draft
+        if real.any():
+            primary = real
     idx = np.flatnonzero(primary)
     chars = sum(len(d.line) for d in shot.dialogue) if stage == Stage.TTS else 0
     cost, seconds = _unit_figures(table, stage, shot, needs.clips, takes, chars)
@@ -116,12 +124,14 @@ def _draft_stage(
         bundle_secs,
         bonus,
     )
-    dep = np.flatnonzero(ok & table.deprecated & ~primary).tolist()
+    spare = ok & ~primary
+    dep = np.flatnonzero(spare & table.deprecated).tolist()
+    dep += np.flatnonzero(spare & table.draft & ~table.deprecated).tolist()
     return StageDraft(
         stage=stage,
         checks=checks,
         ranking=ranking,
-        deprecated=dep,
+        last_resort=dep,
         clips=needs.clips,
         cost=cost,
         seconds=seconds,
@@ -176,7 +186,7 @@ def draft_shot(
         extra = (extra_cost, extra_secs) if stage == Stage.GENERATE else None
         sd = _draft_stage(table, cons, weighting, settings, stage, needs, takes, extra)
         if len(sd.ranking) == 0:
-            raise no_model_error(shot, stage, _with_deprecated(sd, table))
+            raise no_model_error(shot, stage, sd.excluded(table))
         draft.stages[stage] = sd
     for stage, sd in finishing.items():
         if len(sd.ranking):
@@ -208,17 +218,23 @@ def signature(shot: Shot, handoff: bool, by_id: bool) -> tuple[object, ...]:
     )
 
 
-def _with_deprecated(sd: StageDraft, table: ModelTable) -> list[Exclusion]:
-    found = sd.excluded(table)
-    found += [
-        Exclusion(
-            model=table.models[i].id,
+def last_resort(table: ModelTable, row: int) -> Exclusion:
+    """Why a feasible model is kept only as the last fallback."""
+    model = table.models[row]
+    if table.deprecated[row]:
+        return Exclusion(
+            model=model.id,
             constraint="status",
             reason="deprecated: used only as a last fallback, never as the primary route",
         )
-        for i in sd.deprecated
-    ]
-    return found
+    return Exclusion(
+        model=model.id,
+        constraint="draft",
+        reason=(
+            "previs-grade draft renderer: primary only with --preset previs or when no other "
+            "model can do the stage; otherwise the last fallback"
+        ),
+    )
 
 
 def needed_finishing(draft: ShotDraft, table: ModelTable, gen_row: int) -> list[Stage]:

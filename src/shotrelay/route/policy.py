@@ -44,6 +44,9 @@ class Preset(_Data):
     knob_shift: float = Field(0.0, ge=-1, le=1)
     weights: dict[str, float] = Field(default_factory=dict)
     local_bonus: float = Field(0.0, ge=0)
+    rank_drafts: bool = Field(
+        False, description="Rank previs-grade draft models with the rest (else: last resort)."
+    )
 
 
 class RouterSettings(_Data):

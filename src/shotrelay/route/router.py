@@ -263,8 +263,8 @@ def _stage_route(ctx: _Ctx, stage: Stage, settings: RouterSettings, explain: boo
             break
         if p != pos and r.cost[p] <= cap:
             fallbacks.append(t.models[r.idx[p]].id)
-    if len(fallbacks) < MAX_FALLBACKS and sd.deprecated:
-        fallbacks.append(t.models[sd.deprecated[0]].id)
+    if len(fallbacks) < MAX_FALLBACKS and sd.last_resort:
+        fallbacks.append(t.models[sd.last_resort[0]].id)
     model = t.models[row]
     est = _estimate(ctx, stage, row)
     seconds = float(sd.seconds[row])

@@ -46,6 +46,7 @@ class ModelTable:
     retired: np.ndarray
     deprecated: np.ndarray
     local: np.ndarray
+    draft: np.ndarray
     provider: np.ndarray
     quality: np.ndarray
     text_only: np.ndarray
@@ -95,6 +96,7 @@ class ModelTable:
             retired=arr(lambda m: m.status == ModelStatus.RETIRED, bool),
             deprecated=arr(lambda m: m.status == ModelStatus.DEPRECATED, bool),
             local=arr(lambda m: m.local, bool),
+            draft=arr(lambda m: m.draft, bool),
             provider=arr(lambda m: m.provider, object),
             quality=np.array([[m.score(a) for a in QUALITY_AXES] for m in ms]).reshape(
                 len(ms), len(QUALITY_AXES)
