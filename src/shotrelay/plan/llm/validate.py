@@ -69,6 +69,7 @@ def parse_shots(content: str | Any, project: Project) -> list[Shot]:
         raise BadAnswer(['the answer must be an object {"shots": [...]} holding a list of shots'])
     if not items:
         raise BadAnswer(["the shot list is empty; write at least one shot"])
+    names = {c.name for c in project.characters}
     problems: list[str] = []
     shots: list[Shot] = []
     for i, item in enumerate(items):
@@ -77,32 +78,29 @@ def parse_shots(content: str | Any, project: Project) -> list[Shot]:
             continue
         fields = {k: v for k, v in item.items() if k not in ("id", "order")}
         try:
-            shots.append(Shot.model_validate({**fields, "id": f"s{i + 1}", "order": i + 1}))
+            shot = Shot.model_validate({**fields, "id": f"s{i + 1}", "order": i + 1})
         except ValidationError as exc:
-            for err in exc.errors():
-                problems.append(f"{_where(i, err['loc'])}: {err['msg']}")
-    if problems:
-        raise BadAnswer(problems)
-    problems = _cast_problems(shots, project)
+            problems.extend(f"{_where(i, err['loc'])}: {err['msg']}" for err in exc.errors())
+            continue
+        problems.extend(_cast_problems(i, shot, names))
+        shots.append(shot)
     if problems:
         raise BadAnswer(problems)
     return shots
 
 
-def _cast_problems(shots: list[Shot], project: Project) -> list[str]:
-    names = {c.name for c in project.characters}
+def _cast_problems(index: int, shot: Shot, names: set[str]) -> list[str]:
     allowed = ", ".join(sorted(names)) or "none"
     problems: list[str] = []
-    for i, shot in enumerate(shots):
-        for j, who in enumerate(shot.characters):
-            if who not in names:
-                problems.append(
-                    f"shots[{i}].characters[{j}]: {who!r} is not in the cast (cast: {allowed})"
-                )
-        for j, line in enumerate(shot.dialogue):
-            if line.speaker not in names and line.speaker.lower() != NARRATOR:
-                problems.append(
-                    f"shots[{i}].dialogue[{j}].speaker: {line.speaker!r} is not in the cast "
-                    f"(cast: {allowed}; use {NARRATOR!r} for voice-over)"
-                )
+    for j, who in enumerate(shot.characters):
+        if who not in names:
+            problems.append(
+                f"shots[{index}].characters[{j}]: {who!r} is not in the cast (cast: {allowed})"
+            )
+    for j, line in enumerate(shot.dialogue):
+        if line.speaker not in names and line.speaker.lower() != NARRATOR:
+            problems.append(
+                f"shots[{index}].dialogue[{j}].speaker: {line.speaker!r} is not in the cast "
+                f"(cast: {allowed}; use {NARRATOR!r} for voice-over)"
+            )
     return problems
