@@ -1,0 +1,49 @@
+"""Small inline images for the report: a frame of a clip or an image, as a data: URI."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from shotrelay.errors import ShotrelayError
+from shotrelay.media.frames import iter_frames
+
+__all__ = ["data_uri", "frame_of", "thumbnail"]
+
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
+
+
+def frame_of(path: Path) -> NDArray[np.uint8]:
+    """An image file as RGB, or the middle frame of a video (decodes up to the middle)."""
+    if path.suffix.lower() in _IMAGE_SUFFIXES:
+        with Image.open(path) as img:
+            return np.asarray(img.convert("RGB"))
+    frames = list(iter_frames(path))
+    if not frames:
+        raise ShotrelayError(f"{path}: has no video frames")
+    return frames[len(frames) // 2]
+
+
+def thumbnail(path: Path, width: int = 320) -> Image.Image:
+    """A frame of ``path`` scaled to ``width`` pixels wide."""
+    img = Image.fromarray(frame_of(path))
+    height = max(1, round(img.height * width / img.width))
+    return img.resize((width, height), Image.Resampling.BILINEAR)
+
+
+def data_uri(path: Path | None, width: int = 320) -> str | None:
+    """A JPEG data: URI of a frame of ``path``; None when there is no readable file."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        img = thumbnail(path, width)
+    except (ShotrelayError, OSError):
+        return None
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=72)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
