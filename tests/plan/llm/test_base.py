@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import AuthError, InvalidInput, RateLimited, TransientError
 from shotrelay.plan.llm import PlanError
 from shotrelay.plan.registry import get_planner, planner_names
+from shotrelay.providers.credentials import Credentials
 
 from .helpers import APIS, SECRET, Api, Reply, good_plan, project, shot
 
@@ -172,3 +174,23 @@ def test_the_key_is_sent_only_in_headers(api: Api, server: Any, models: list[Mod
         assert any(SECRET in v for v in sent.headers.values())
     body = json.loads(sent.body)
     assert "Maya" in json.dumps(body)  # the cast reaches the model
+
+
+def test_missing_key_stops_before_any_request(
+    api: Api, server: Any, models: list[ModelProfile]
+) -> None:
+    if api.planner.key_env is None:
+        pytest.skip("keyless server")
+    planner = api.planner(
+        base_url=server.url, credentials=Credentials(env={}, dotenv_path=Path("/nonexistent"))
+    )
+    assert planner.available() == (False, f"set {api.planner.key_env}")
+    with pytest.raises(AuthError, match=api.planner.key_env):
+        planner.plan(project(), models)
+    assert server.requests == []
+
+
+def test_base_url_comes_from_the_environment(api: Api) -> None:
+    env = {f"SHOTRELAY_{api.name.upper()}_BASE_URL": "http://127.0.0.1:9/"}
+    planner = api.planner(credentials=Credentials(env=env, dotenv_path=Path("/nonexistent")))
+    assert planner.base_url == "http://127.0.0.1:9"

@@ -1,0 +1,63 @@
+"""Ollama planner: /api/chat with ``format`` = the JSON schema, no key, OLLAMA_HOST honoured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shotrelay.catalog.profile import ModelProfile
+from shotrelay.errors import InvalidInput
+from shotrelay.plan.llm import OllamaPlanner, shot_list_schema
+from shotrelay.providers.credentials import Credentials
+
+from .helpers import APIS, Reply, good_plan, project
+
+API = next(a for a in APIS if a.name == "ollama")
+
+
+def test_request_passes_the_schema_as_format(server: Any, models: list[ModelProfile]) -> None:
+    server.on("POST", API.path, Reply(json=API.answer(good_plan())))
+    API.make(server).plan(project(), models)
+    sent = server.received("POST", API.path)[0]
+    body = sent.json()
+    assert body["model"] == "llama3.1:8b"
+    assert body["format"] == shot_list_schema(project())
+    assert body["stream"] is False
+    assert "authorization" not in sent.headers
+
+
+def _env(**values: str) -> Credentials:
+    return Credentials(env=values, dotenv_path=Path("/nonexistent"))
+
+
+@pytest.mark.parametrize(
+    ("env", "url"),
+    [
+        ({}, "http://localhost:11434"),
+        ({"OLLAMA_HOST": "10.0.0.5:11434"}, "http://10.0.0.5:11434"),
+        ({"OLLAMA_HOST": "https://gpu.example/"}, "https://gpu.example"),
+        (
+            {"OLLAMA_HOST": "10.0.0.5:11434", "SHOTRELAY_OLLAMA_BASE_URL": "http://h:1"},
+            "http://h:1",
+        ),
+    ],
+)
+def test_server_address(env: dict[str, str], url: str) -> None:
+    assert OllamaPlanner(credentials=_env(**env)).base_url == url
+
+
+def test_no_key_needed() -> None:
+    usable, why = OllamaPlanner(credentials=_env()).available()
+    assert usable and "no key" in why
+
+
+def test_missing_model_is_invalid_input_naming_it(server: Any, models: list[ModelProfile]) -> None:
+    server.on(
+        "POST",
+        API.path,
+        Reply(status=404, json={"error": "model 'llama3.1:8b' not found, try pulling it first"}),
+    )
+    with pytest.raises(InvalidInput, match="try pulling it first"):
+        API.make(server).plan(project(), models)
