@@ -24,8 +24,8 @@ from shotrelay.spec.vocabulary import Task
 __all__ = ["LumaProvider"]
 
 _PATHS: dict[Task, str] = {
-    Task.TEXT_TO_VIDEO: "/generations",
-    Task.IMAGE_TO_VIDEO: "/generations",
+    Task.TEXT_TO_VIDEO: "/generations/video",  # as the lumaai SDK posts (not /generations)
+    Task.IMAGE_TO_VIDEO: "/generations/video",
     Task.VIDEO_TO_VIDEO: "/generations/video/modify",
     Task.TEXT_TO_IMAGE: "/generations/image",
 }

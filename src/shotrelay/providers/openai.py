@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from pathlib import Path
 from typing import Any, ClassVar
 
 from shotrelay.errors import InvalidInput, TransientError
@@ -63,7 +64,8 @@ class OpenAIImagesProvider(SyncHttpProvider):
         if not refs:
             return HttpCall(url="/v1/images/generations", body=fields)
         form = {k: str(v) for k, v in fields.items()}
-        files = {f"image[{i}]": request.inputs[r] for i, r in enumerate(refs)}
+        # ``image[]`` repeated, as the openai SDK sends a list of images.
+        files: dict[str, Path | list[Path]] = {"image[]": [request.inputs[r] for r in refs]}
         return HttpCall(url="/v1/images/edits", form=form, files=files)
 
     def parse_result(self, body: Any, request: JobRequest) -> RemoteOutput:

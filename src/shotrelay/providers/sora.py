@@ -82,7 +82,7 @@ class SoraProvider(HttpProvider):
                 InvalidInput, f"the adapter does not map task {request.task}", request.model.id
             )
         fields = self.form_fields(request)
-        files: dict[str, Path] = {}
+        files: dict[str, Path | list[Path]] = {}
         if "first_frame" in request.inputs:
             files["input_reference"] = self._reference(request, fields["size"])
         elif request.task is Task.IMAGE_TO_VIDEO:

@@ -20,7 +20,7 @@ def luma(server: FakeServer) -> LumaProvider:
 
 
 def test_keyframes_states_and_download(server: FakeServer, png: Path, tmp_path: Path) -> None:
-    server.on("POST", "/generations", Reply(status=201, json={"id": "g-1", "state": "queued"}))
+    server.on("POST", "/generations/video", Reply(status=201, json={"id": "g-1", "state": "queued"}))
     server.on(
         "GET",
         "/generations/g-1",
@@ -46,7 +46,7 @@ def test_keyframes_states_and_download(server: FakeServer, png: Path, tmp_path: 
     states = [run(lu.poll(handle)).state for _ in range(3)]
     result = run(lu.fetch(handle, req, tmp_path))
 
-    sent = server.received("POST", "/generations")[0]
+    sent = server.received("POST", "/generations/video")[0]
     assert sent.headers["authorization"] == f"Bearer {SECRET}"
     body = sent.json()
     assert body["model"] == "ray-2" and body["prompt"].startswith("a red kite")
@@ -60,7 +60,7 @@ def test_keyframes_states_and_download(server: FakeServer, png: Path, tmp_path: 
 
 
 def test_moderation_failure_reason_raises_rejected(server: FakeServer) -> None:
-    server.on("POST", "/generations", Reply(json={"id": "g-2"}))
+    server.on("POST", "/generations/video", Reply(json={"id": "g-2"}))
     server.on(
         "GET",
         "/generations/g-2",
@@ -73,7 +73,7 @@ def test_moderation_failure_reason_raises_rejected(server: FakeServer) -> None:
 
 
 def test_other_failure_reason_is_failed_state(server: FakeServer) -> None:
-    server.on("POST", "/generations", Reply(json={"id": "g-3"}))
+    server.on("POST", "/generations/video", Reply(json={"id": "g-3"}))
     server.on(
         "GET",
         "/generations/g-3",

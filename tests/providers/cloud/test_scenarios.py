@@ -66,7 +66,7 @@ PLAYS = {
     "luma": Play(
         LumaProvider,
         lambda d: make_request("luma", "ray-2", Task.TEXT_TO_VIDEO),
-        "/generations",
+        "/generations/video",
         lambda u: {"id": "g"},
         "/generations/g",
         lambda u: {"state": "completed", "assets": {"video": u + "/media"}},

@@ -60,7 +60,7 @@ def test_references_go_multipart_to_the_edits_endpoint(
     run(openai(server, tmp_path).submit(req))
     sent = server.received("POST", "/v1/images/edits")[0]
     assert sent.headers["content-type"].startswith("multipart/form-data")
-    assert b'name="image[0]"' in sent.body and png.read_bytes() in sent.body
+    assert b'name="image[]"' in sent.body and png.read_bytes() in sent.body
     assert b'name="model"' in sent.body
 
 

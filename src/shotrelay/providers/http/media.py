@@ -6,7 +6,7 @@ import base64
 import mimetypes
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,27 +43,30 @@ def file_base64(path: Path, *, max_bytes: int | None = None, role: str = "input"
     return base64.b64encode(raw).decode("ascii")
 
 
-def open_files(files: dict[str, Path]) -> dict[str, tuple[str, bytes, str]]:
-    """Multipart file parts for httpx from local paths."""
-    parts: dict[str, tuple[str, bytes, str]] = {}
-    for field, path in files.items():
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        try:
-            parts[field] = (path.name, path.read_bytes(), mime)
-        except OSError as exc:
-            raise InvalidInput(f"{field}: cannot read {path}: {exc.strerror}") from None
+def open_files(
+    files: Mapping[str, Path | list[Path]],
+) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """Multipart file parts for httpx from local paths; a list repeats its field name."""
+    parts: list[tuple[str, tuple[str, bytes, str]]] = []
+    for field, value in files.items():
+        for path in value if isinstance(value, list) else [value]:
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            try:
+                parts.append((field, (path.name, path.read_bytes(), mime)))
+            except OSError as exc:
+                raise InvalidInput(f"{field}: cannot read {path}: {exc.strerror}") from None
     return parts
 
 
 def multipart_parts(
-    form: dict[str, str] | None, files: dict[str, Path]
-) -> dict[str, tuple[str | None, bytes, str | None]] | None:
+    form: dict[str, str] | None, files: Mapping[str, Path | list[Path]]
+) -> list[tuple[str, tuple[str | None, bytes, str | None]]] | None:
     """The ``files=`` argument for httpx: file parts, or, for a form with no file, its fields
     as parts without a filename (httpx would otherwise send the form url-encoded)."""
     if files:
-        return dict(open_files(files))
+        return list(open_files(files))
     if form is not None:
-        return {k: (None, v.encode(), None) for k, v in form.items()}
+        return [(k, (None, v.encode(), None)) for k, v in form.items()]
     return None
 
 

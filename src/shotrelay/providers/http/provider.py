@@ -37,7 +37,9 @@ class HttpCall(BaseModel):
     params: dict[str, str] = Field(default_factory=dict)
     headers: dict[str, str] = Field(default_factory=dict)
     form: dict[str, str] | None = Field(None, description="multipart fields (with files)")
-    files: dict[str, Path] = Field(default_factory=dict, description="multipart file parts")
+    files: dict[str, Path | list[Path]] = Field(
+        default_factory=dict, description="multipart file parts; a list repeats the field"
+    )
     expect: Literal["json", "bytes", "none"] = "json"
 
 
