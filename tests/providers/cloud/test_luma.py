@@ -20,7 +20,9 @@ def luma(server: FakeServer) -> LumaProvider:
 
 
 def test_keyframes_states_and_download(server: FakeServer, png: Path, tmp_path: Path) -> None:
-    server.on("POST", "/generations/video", Reply(status=201, json={"id": "g-1", "state": "queued"}))
+    server.on(
+        "POST", "/generations/video", Reply(status=201, json={"id": "g-1", "state": "queued"})
+    )
     server.on(
         "GET",
         "/generations/g-1",
