@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.errors import InvalidInput
+from shotrelay.errors import InvalidInput, TransientError
 from shotrelay.plan.llm import OllamaPlanner, shot_list_schema
 from shotrelay.providers.credentials import Credentials
 
-from .helpers import APIS, Reply, good_plan, project
+from .helpers import APIS, FakeServer, Reply, good_plan, project
 
 API = next(a for a in APIS if a.name == "ollama")
 
@@ -61,3 +61,14 @@ def test_missing_model_is_invalid_input_naming_it(server: Any, models: list[Mode
     )
     with pytest.raises(InvalidInput, match="try pulling it first"):
         API.make(server).plan(project(), models)
+
+
+def test_server_not_running_is_transient_and_says_where(models: list[ModelProfile]) -> None:
+    gone = FakeServer().start()
+    url = gone.url
+    gone.stop()
+    waits: list[float] = []
+    planner = OllamaPlanner(base_url=url, sleep=waits.append, retries=2, credentials=_env())
+    with pytest.raises(TransientError, match=f"could not connect to {url}"):
+        planner.plan(project(), models)
+    assert waits == [1.0, 2.0]

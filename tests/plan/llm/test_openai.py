@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from shotrelay.api import init_project, plan_file
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import Rejected
 from shotrelay.plan.llm import OpenAIPlanner, shot_list_schema
 
-from .helpers import APIS, SECRET, Reply, good_plan, project
+from .helpers import APIS, SECRET, Reply, good_plan, project, shot
 
 API = next(a for a in APIS if a.name == "openai")
 
@@ -65,3 +67,21 @@ def test_model_argument_may_be_a_catalog_id_or_an_api_id(models: list[ModelProfi
     assert OpenAIPlanner("gpt-5").resolve(models)[0] == "gpt-5"
     assert OpenAIPlanner("gpt-4.1-mini").resolve(models) == ("gpt-4.1-mini", None)
     assert OpenAIPlanner().resolve([]) == ("gpt-5", None)
+
+
+def test_plan_file_writes_the_models_shots(
+    server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    monkeypatch.setenv("SHOTRELAY_OPENAI_BASE_URL", server.url)
+    plan = {"shots": [shot(6, role="establishing"), shot(4, role="hero")]}
+    server.on("POST", API.path, Reply(json=API.answer(plan)))
+    path = init_project(tmp_path / "ad", brief="a 10-second coffee spot", length=10, aspect="16:9")
+
+    result = plan_file(path, planner="openai:gpt-5-mini")
+
+    assert [s.role for s in result.project.shots] == ["establishing", "hero"]
+    assert server.received("POST", API.path)[0].json()["model"] == "gpt-5-mini"
+    written = path.read_text(encoding="utf-8")
+    assert "establishing" in written and SECRET not in written

@@ -82,6 +82,13 @@ class JsonClient:
             raise self._error(
                 TransientError, f"{what} timed out ({type(exc).__name__})", model
             ) from None
+        except httpx.ConnectError:
+            raise self._error(
+                TransientError,
+                f"{what}: could not connect to {self.base_url}; is the server running and "
+                "the base URL right?",
+                model,
+            ) from None
         except httpx.HTTPError as exc:
             raise self._error(
                 TransientError, f"{what} failed ({type(exc).__name__}: {exc})", model
