@@ -1,0 +1,39 @@
+"""Gathering the report's data: provenance, schedule spans and packets from the journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SHOT_IDS
+
+from shotrelay.report.data import gather
+
+
+def test_every_artifact_has_its_producing_job_and_resolved_inputs(ran_project: Path) -> None:
+    data = gather(ran_project, route=False)
+    made = {j.artifact for j in data.jobs if j.artifact}
+    assert {a.hash for a in data.artifacts} == made
+    hashes = {a.hash for a in data.artifacts}
+    lipsync = next(a for a in data.artifacts if a.stage == "lipsync")
+    # "job:<key>" inputs are shown as the artifact that job made.
+    assert set(lipsync.inputs) == {"video", "audio"}
+    assert set(lipsync.inputs.values()) <= hashes
+    final = next(a for a in data.artifacts if a.stage == "cut" and a.model == "final")
+    assert list(final.inputs) == SHOT_IDS
+    assert all(a.path is not None and a.path.is_file() for a in data.artifacts)
+
+
+def test_spans_cover_every_job_in_time_order(ran_project: Path) -> None:
+    data = gather(ran_project, route=False)
+    assert len(data.spans) == len(data.jobs)
+    assert all(s.start <= s.end for s in data.spans)
+    assert [s.start for s in data.spans] == sorted(s.start for s in data.spans)
+    assert data.runs and data.runs[-1].status == "done"
+
+
+def test_packets_and_plan(ran_project: Path) -> None:
+    data = gather(ran_project)
+    assert list(data.packets) == SHOT_IDS
+    assert data.packets["app"].handoff and data.packets["app"].previous_shot_id == "pitch"
+    assert data.plan is not None and [s.id for s in data.plan.shots] == SHOT_IDS
+    assert data.ran and data.manifest is not None

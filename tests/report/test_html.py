@@ -1,0 +1,113 @@
+"""The HTML report: renders in headless Chromium, self-contained, escaped, plan-only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SHOT_IDS
+from headless import console_lines, need_chromium, render
+from PIL import Image
+from typer.testing import CliRunner
+
+from shotrelay.cli import app
+from shotrelay.engine.workspace import workspace_for
+from shotrelay.report.html import write_report
+
+
+@pytest.fixture(scope="module")
+def report(ran_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_report(ran_project, out=tmp_path_factory.mktemp("report") / "report.html")
+
+
+def test_report_renders_in_chromium_with_every_shot_and_no_console_errors(
+    report: Path, tmp_path: Path
+) -> None:
+    need_chromium()
+    page = render(report, tmp_path, width=1200, height=1500)
+    assert page.console == []
+    with Image.open(page.screenshot) as img:
+        assert img.size == (1200, 1500)
+        pixels = np.asarray(img.convert("L"), dtype=np.float64)
+    assert pixels.std() > 10, "the screenshot is blank"
+    for shot_id in SHOT_IDS:
+        assert f'id="shot-{shot_id}"' in page.dom
+        assert f'id="route-{shot_id}"' in page.dom
+    # The inline script ran to its end and counted the storyboard cards.
+    assert 'data-ready="3"' in page.dom
+    # The shot description holding <script> is text in the DOM, not an element.
+    assert page.dom.count("<script>") == 1
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.dom
+
+
+def test_console_check_catches_a_page_error(tmp_path: Path) -> None:
+    need_chromium()
+    bad = tmp_path / "bad.html"
+    bad.write_text("<html><body><script>missingFunction();</script></body></html>")
+    page = render(bad, tmp_path, width=200, height=200)
+    assert any("missingFunction" in line for line in page.console)
+    assert console_lines('[1:2:INFO:CONSOLE:1] "x"') == ['[1:2:INFO:CONSOLE:1] "x"']
+
+
+def test_report_is_self_contained(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
+    assert "@import" not in html and "url(" not in html
+    images = re.findall(r'<img src="([^"]+)"', html)
+    # Keyframe and chosen take of every shot, inlined.
+    assert len(images) == 2 * len(SHOT_IDS)
+    assert all(src.startswith("data:image/jpeg;base64,") for src in images)
+
+
+def test_script_in_a_shot_description_is_shown_not_run(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    assert "a loft &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+    assert html.count("<script>") == 1  # the report's own script only
+
+
+def test_report_shows_routing_schedule_packets_and_provenance(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    assert 'id="not-run"' not in html
+    for model in ("local-previs", "local-camera", "local-tts", "local-dub"):
+        assert model in html
+    assert "the only model that passes every constraint" in html  # a routing reason
+    assert html.count("<rect") >= 8  # a Gantt bar per job
+    assert 'id="packet-pitch"' in html and "a founder" in html
+    assert "final cut" in html
+    # Provenance: every artifact of the journal with its producing job.
+    assert html.count('<tr><td><code title="') >= 10
+
+
+def test_plan_only_report_says_nothing_has_run(fresh_project: Path) -> None:
+    path = write_report(fresh_project)
+    html = path.read_text(encoding="utf-8")
+    ws = workspace_for(fresh_project)
+    assert path == ws.out / "report.html"
+    assert 'id="not-run"' in html and "nothing has run yet" in html
+    assert all(f'id="shot-{s}"' in html for s in SHOT_IDS)
+    assert "not made yet" in html and "not run yet" in html
+    assert not ws.journal.exists()
+
+
+def test_no_api_key_reaches_the_report(
+    fresh_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "sk-test-SECRET-0123456789"
+    # With keys set, the plan routes to cloud models: the report names them, never the key.
+    for name in ("FAL_KEY", "OPENAI_API_KEY", "LUMAAI_API_KEY", "ELEVENLABS_API_KEY"):
+        monkeypatch.setenv(name, secret)
+    html = write_report(fresh_project).read_text(encoding="utf-8")
+    assert secret not in html
+    assert "fal" in html
+
+
+def test_report_command_writes_to_out(fresh_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["report", str(fresh_project), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and "tiny" in out.read_text(encoding="utf-8")
+    missing = CliRunner().invoke(app, ["report", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2 and "nope.yaml" in missing.output
