@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from shotrelay.errors import InvalidInput, TransientError
+from shotrelay.errors import InvalidInput, ProviderError, Rejected, TransientError
 from shotrelay.providers.base import JobRequest
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, RemoteOutput, SyncHttpProvider
@@ -18,6 +18,7 @@ __all__ = ["DEFAULT_VOICE", "ElevenLabsProvider"]
 
 DEFAULT_VOICE = "21m00Tcm4TlvDq8ikWAM"  # a premade library voice
 OUTPUT_FORMAT = "mp3_44100_128"
+_REFUSALS = ("bad_prompt",)
 
 
 class ElevenLabsProvider(SyncHttpProvider):
@@ -53,7 +54,20 @@ class ElevenLabsProvider(SyncHttpProvider):
             expect="bytes",
         )
 
+    def classify_error(self, status: int, body: Any, detail: str) -> type[ProviderError] | None:
+        """``detail.status`` ``bad_prompt`` / a Terms of Service refusal is moderation."""
+        inner = body.get("detail") if isinstance(body, dict) else None
+        code = str(inner.get("status") or "") if isinstance(inner, dict) else ""
+        if status in (400, 422) and (code in _REFUSALS or "terms of service" in detail.lower()):
+            return Rejected
+        return super().classify_error(status, body, detail)
+
     def parse_result(self, body: Any, request: JobRequest) -> RemoteOutput:
         if not isinstance(body, bytes) or not body:
             raise self._error(TransientError, "answer holds no audio", request.model.id)
+        if body.lstrip()[:1] in (b"<", b"{", b"["):  # an error page or JSON, not MP3 frames
+            snippet = " ".join(body[:80].decode("utf-8", "replace").split())
+            raise self._error(
+                TransientError, f"answer is not audio ({snippet!r})", request.model.id
+            )
         return RemoteOutput(data=body, media_type="audio/mpeg")
