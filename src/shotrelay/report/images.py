@@ -6,6 +6,7 @@ import base64
 import io
 from pathlib import Path
 
+import av
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
@@ -23,6 +24,18 @@ def frame_of(path: Path) -> NDArray[np.uint8]:
     if path.suffix.lower() in _IMAGE_SUFFIXES:
         with Image.open(path) as img:
             return np.asarray(img.convert("RGB"))
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            if stream.duration:
+                # Seek to the keyframe before the middle, then decode up to the middle.
+                middle = stream.duration // 2 + (stream.start_time or 0)
+                container.seek(middle, stream=stream, backward=True)
+                for frame in container.decode(stream):
+                    if frame.pts is None or frame.pts >= middle:
+                        return np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
+    except (av.FFmpegError, IndexError) as exc:
+        raise ShotrelayError(f"{path}: cannot decode ({exc})") from exc
     frames = list(iter_frames(path))
     if not frames:
         raise ShotrelayError(f"{path}: has no video frames")
