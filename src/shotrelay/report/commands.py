@@ -72,9 +72,8 @@ def register(app: typer.Typer, friendly: Callable[[Any], Any]) -> None:
         from shotrelay.api import find_project_file
         from shotrelay.edit.export import ExportFormat, export_cut
 
-        formats: list[ExportFormat] = (
-            ["otio", "fcpxml", "edl"] if fmt == ExportChoice.ALL else [fmt.value]  # type: ignore[list-item]
-        )
+        everything: list[ExportFormat] = ["otio", "fcpxml", "edl"]
+        formats = [f for f in everything if fmt in (ExportChoice.ALL, f)]
         written = export_cut(find_project_file(project), formats, out_dir=out_dir)
         _done({str(k): v for k, v in written.items()}, as_json)
 
