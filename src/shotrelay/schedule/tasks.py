@@ -1,0 +1,144 @@
+"""The scheduler's view of a job graph: tasks with a model, an expected duration and deps.
+
+Built either from an engine JobGraph (at run time) or from a RoutePlan (at plan time, before
+any graph exists), so both the predictor and the slot queue reason about the same shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from shotrelay.catalog.profile import ModelProfile
+from shotrelay.engine.graph import SELECT, JobGraph
+from shotrelay.engine.jobs import HANDOFF
+from shotrelay.route.plan import RoutePlan
+from shotrelay.spec.models import RESOLUTIONS, Project
+from shotrelay.spec.vocabulary import Role, Stage
+
+__all__ = ["DRAFT_FROM", "Task", "call_seconds", "graph_tasks", "plan_tasks"]
+
+#: Param a deadline trade sets on a generate stage rendered at draft resolution: the
+#: resolution it was routed at (the upscale stage brings it back).
+DRAFT_FROM = "draft_from"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of scheduled work: a provider call, or a free step (select, handoff)."""
+
+    id: str
+    project: str
+    shot: str
+    order: int
+    model: str
+    seconds: float
+    deps: tuple[str, ...] = ()
+    hero: bool = False
+
+
+def call_seconds(model: ModelProfile, params: Mapping[str, Any]) -> float:
+    """Expected wall time of one call of ``model`` with these request parameters.
+
+    The catalog's latency is for the routed resolution; a draft render (``draft_from`` set)
+    is assumed to take time in proportion to frame height (the catalog has no
+    per-resolution latency, so this is the one stated assumption about drafts).
+    """
+    out = float(params.get("clip_seconds") or params.get("seconds") or 0.0)
+    seconds = model.latency.estimate(out)
+    full, res = params.get(DRAFT_FROM), params.get("resolution")
+    if full in RESOLUTIONS and res in RESOLUTIONS:
+        seconds *= min(1.0, RESOLUTIONS[res] / RESOLUTIONS[full])
+    return seconds
+
+
+def graph_tasks(
+    graph: JobGraph,
+    models: Mapping[str, ModelProfile],
+    *,
+    project: str | None = None,
+    heroes: Sequence[str] = (),
+) -> list[Task]:
+    """Tasks for every node of ``graph``; ids are ``<project>:<node id>``."""
+    name = project or graph.project
+    order = {s: i for i, s in enumerate(graph.shots)}
+    out: list[Task] = []
+    for node in graph.nodes.values():
+        free = node.step in (SELECT, HANDOFF) or node.model not in models
+        out.append(
+            Task(
+                id=f"{name}:{node.id}",
+                project=name,
+                shot=node.shot_id,
+                order=order.get(node.shot_id, 0),
+                model="" if free else node.model,
+                seconds=0.0 if free else call_seconds(models[node.model], node.params),
+                deps=tuple(f"{name}:{d}" for d in node.deps),
+                hero=node.shot_id in heroes,
+            )
+        )
+    return out
+
+
+def plan_tasks(project: Project, plan: RoutePlan, models: Mapping[str, ModelProfile]) -> list[Task]:
+    """Tasks shaped as build_graph would shape the plan's graph (without building it)."""
+    name = project.name
+    routes = {r.id: r for r in plan.shots}
+    out: list[Task] = []
+    previous_final: str | None = None
+    for i, shot in enumerate(project.shots):
+        route = routes[shot.id]
+        hero = shot.role == Role.HERO
+        image: str | None = None
+        if shot.continues_previous and previous_final and route.stage(Stage.KEYFRAME) is None:
+            image = previous_final
+        video: str | None = None
+        speech: str | None = None
+
+        for st in route.stages:
+            model = models.get(st.model)
+            secs = call_seconds(model, st.params) if model is not None else st.seconds
+            base = f"{shot.id}/{st.stage.value}"
+            add = partial(_add, out, name, shot.id, i, hero)
+            if st.stage == Stage.KEYFRAME:
+                image = add(base, st.model, secs, [image])
+            elif st.stage == Stage.GENERATE:
+                takes = max(1, int(st.params.get("takes", project.takes)))
+                ids = [add(f"{base}/t{t}", st.model, secs, [image]) for t in range(1, takes + 1)]
+                video = add(base, "", 0.0, list(ids))
+            elif st.stage == Stage.TTS:
+                speech = add(base, st.model, secs, [])
+            elif st.stage == Stage.LIPSYNC:
+                video = add(base, st.model, secs, [video, speech])
+                speech = None
+            else:
+                video = add(base, st.model, secs, [video])
+        previous_final = video
+    return out
+
+
+def _add(
+    out: list[Task],
+    project: str,
+    shot: str,
+    order: int,
+    hero: bool,
+    tid: str,
+    model: str,
+    seconds: float,
+    deps: list[str | None],
+) -> str:
+    task = Task(
+        id=f"{project}:{tid}",
+        project=project,
+        shot=shot,
+        order=order,
+        model=model,
+        seconds=seconds,
+        deps=tuple(d for d in deps if d),
+        hero=hero,
+    )
+    out.append(task)
+    return task.id
