@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -111,3 +112,31 @@ def test_report_command_writes_to_out(fresh_project: Path, tmp_path: Path) -> No
     assert out.is_file() and "tiny" in out.read_text(encoding="utf-8")
     missing = CliRunner().invoke(app, ["report", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 2 and "nope.yaml" in missing.output
+
+
+def test_budget_and_deadline_are_weighed_against_the_plan(fresh_project: Path) -> None:
+    text = fresh_project.read_text(encoding="utf-8")
+    fresh_project.write_text(
+        text.replace("brief:", "budget_usd: 5\ndeadline: 2000-01-01T00:00:00Z\nbrief:"),
+        encoding="utf-8",
+    )
+    html = write_report(fresh_project).read_text(encoding="utf-8")
+    assert "<th>Budget cap</th><td>$5.00</td>" in html
+    assert "within budget ($5.00 left)" in html  # the local plan is free
+    assert "projected finish" in html and ": late" in html
+    fresh_project.write_text(text.replace("brief:", "deadline: 2999-01-01T00:00:00Z\nbrief:"))
+    html = write_report(fresh_project).read_text(encoding="utf-8")
+    assert ": on time" in html and "no budget set" in html
+
+
+def test_a_journal_without_manifest_says_the_relay_has_not_run(
+    ran_project: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / ran_project.name
+    shutil.copy(ran_project, copy)
+    shutil.copytree(workspace_for(ran_project).root, workspace_for(copy).root)
+    workspace_for(copy).manifest.unlink()
+    html = write_report(copy).read_text(encoding="utf-8")
+    assert "the routed relay has not" in html
+    # The journal still gives the storyboard its images, and provenance its rows.
+    assert html.count('<img src="data:image/jpeg') == 2 * len(SHOT_IDS)
