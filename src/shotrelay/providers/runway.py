@@ -10,6 +10,7 @@ concurrency. Cost is ``cost.credits`` x $0.01 when the task reports it.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, ClassVar
 
 from shotrelay.errors import InvalidInput, Rejected, TransientError
@@ -18,7 +19,9 @@ from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, data_uri
 from shotrelay.spec.vocabulary import Task
 
-__all__ = ["API_VERSION", "IMAGE_RATIOS", "VIDEO_RATIOS", "RunwayProvider", "pick_ratio"]
+__all__ = [
+    "API_VERSION", "IMAGE_RATIOS", "VIDEO_RATIOS", "RunwayProvider", "pick_ratio", "prompt_tags",
+]  # fmt: skip
 
 API_VERSION = "2024-11-06"
 CREDIT_USD = 0.01
@@ -50,6 +53,17 @@ def pick_ratio(width: float, height: float, choices: tuple[str, ...]) -> str:
         return abs(math.log((w / h) / (width / height))), abs(h - height)
 
     return min(choices, key=distance)
+
+
+def prompt_tags(prompt: str) -> list[str]:
+    """The ``@tag`` mentions of a prompt, in order of first use (Runway tags: 3-16 chars).
+
+    The prompt compiler writes a tagged character as ``@name`` in reference order; when the
+    request carries no ``reference_tags`` these name the reference images, so the prompt's
+    mentions resolve.
+    """
+    found = re.findall(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_]{2,15})\b", prompt)
+    return list(dict.fromkeys(found))
 
 
 def _size(params: dict[str, Any]) -> tuple[float, float]:
@@ -105,7 +119,7 @@ class RunwayProvider(HttpProvider):
                 body["references"] = [{"type": "image", "uri": self._image(request, "reference_0")}]
         elif task is Task.TEXT_TO_IMAGE:
             refs = sorted(r for r in inputs if r.startswith("reference_"))
-            tags = list(params.get("reference_tags", []))
+            tags = list(params.get("reference_tags") or prompt_tags(request.prompt))
             body["referenceImages"] = [
                 {"uri": self._image(request, role), "tag": tags[i] if i < len(tags) else f"ref{i}"}
                 for i, role in enumerate(refs[:3])

@@ -152,3 +152,17 @@ def test_cancel_deletes_the_task(server: FakeServer) -> None:
     handle = run(rw.submit(make_request("runway", "gen4.5", Task.TEXT_TO_VIDEO)))
     run(rw.cancel(handle))
     assert len(server.received("DELETE", "/v1/tasks/task-1")) == 1
+
+
+def test_reference_tags_default_to_the_prompt_mentions(server: FakeServer, png: Path) -> None:
+    server.on("POST", "/v1/text_to_image", Reply(json={"id": "t9"}))
+    req = make_request(
+        "runway",
+        "gen4_image",
+        Task.TEXT_TO_IMAGE,
+        prompt="Still. @mara hands @theo_2 a parcel; @mara smiles. Mail a@b.com",
+        inputs={"reference_0": png, "reference_1": png, "reference_2": png},
+    )
+    run(RunwayProvider(base_url=server.url, api_key=SECRET).submit(req))
+    refs = server.received("POST", "/v1/text_to_image")[0].json()["referenceImages"]
+    assert [r["tag"] for r in refs] == ["mara", "theo_2", "ref2"]
