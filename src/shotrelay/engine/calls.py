@@ -291,7 +291,8 @@ class CallRunner:
                     message=status.message,
                 )
             )
-            await self.sleep(self.retry.poll_s)
+            # A provider may ask for its own cadence (local renders finish in seconds).
+            await self.sleep(getattr(provider, "poll_interval_s", None) or self.retry.poll_s)
 
     async def _fetch(
         self,

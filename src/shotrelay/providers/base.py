@@ -90,7 +90,8 @@ class ProviderResult(_Msg):
 class Provider(Protocol):
     """An adapter to one provider (a company's API, or the local renderers).
 
-    Errors are raised as the classified subclasses of ``ProviderError``.
+    Errors are raised as the classified subclasses of ``ProviderError``. An adapter may set
+    ``poll_interval_s`` to the polling cadence it wants (default: the engine's RetryPolicy).
     """
 
     name: str

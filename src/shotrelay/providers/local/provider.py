@@ -38,6 +38,8 @@ class LocalProvider:
     local-interpolate on this machine."""
 
     name = "local"
+    #: Seconds between the engine's polls: renders here take seconds, not minutes.
+    poll_interval_s = 0.1
 
     def __init__(self, workdir: Path | None = None) -> None:
         self._workdir = Path(workdir) if workdir else None
