@@ -186,7 +186,7 @@ APIS = [
     Api(
         "gemini",
         GeminiPlanner,
-        "/v1beta/models/gemini-2.5-flash:generateContent",
+        "/v1/models/gemini-2.5-flash:generateContent",
         _gemini_answer,
         lambda b: str(b["contents"][-1]["parts"][0]["text"]),
     ),

@@ -21,12 +21,13 @@ def test_request_forces_the_shot_list_tool(server: Any, models: list[ModelProfil
     API.make(server).plan(project(), models)
     sent = server.received("POST", API.path)[0]
     body = sent.json()
-    assert sent.headers["x-api-key"] == SECRET
+    assert sent.headers["authorization"] == f"Bearer {SECRET}"
     assert sent.headers["anthropic-version"] == API_VERSION
     assert body["model"] == "claude-sonnet-4-5"  # api_model of the catalog row
     assert body["max_tokens"] > 0 and "director" in body["system"]
     assert body["tools"][0]["name"] == TOOL
     assert body["tools"][0]["input_schema"] == shot_list_schema(project())
+    assert body["tools"][0]["strict"] is True
     assert body["tool_choice"] == {"type": "tool", "name": TOOL}
 
 

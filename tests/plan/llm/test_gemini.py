@@ -25,6 +25,7 @@ def test_request_asks_for_json_with_a_response_schema(
     body = sent.json()
     assert sent.headers["x-goog-api-key"] == SECRET
     assert "authorization" not in sent.headers
+    assert body["systemInstruction"]["role"] == "user"
     assert "director" in body["systemInstruction"]["parts"][0]["text"]
     assert body["contents"][0]["role"] == "user"
     config = body["generationConfig"]
@@ -40,6 +41,7 @@ def test_response_schema_is_in_the_openapi_subset() -> None:
     assert schema["type"] == "OBJECT" and item["type"] == "OBJECT"
     assert item["properties"]["duration"]["type"] == "NUMBER"
     assert item["propertyOrdering"][:2] == ["duration", "role"]
+    assert "propertyOrdering" not in schema  # one property: nothing to order
 
 
 def test_repair_adds_the_model_turn_then_the_problems(

@@ -1,5 +1,6 @@
 """Anthropic planner: the Messages API (``POST /v1/messages``, ``anthropic-version:
-2023-06-01``) with one tool whose ``input_schema`` is the shot-list schema, forced by
+2026-10-21``, the key as ``Authorization: Bearer``, as the ``anthropic`` 2.x SDK sends) with
+one strict tool whose ``input_schema`` is the shot-list schema, forced by
 ``tool_choice: {type: tool, name: submit_shot_list}``.
 
 The answer is the ``tool_use`` block's ``input`` (already an object). A bad answer is sent
@@ -17,9 +18,10 @@ from shotrelay.providers.credentials import Secret
 
 __all__ = ["API_VERSION", "TOOL", "AnthropicPlanner"]
 
-API_VERSION = "2023-06-01"
+API_VERSION = "2026-10-21"
 TOOL = "submit_shot_list"
 _MAX_TOKENS = 8192
+_CUT_OFF = ("max_tokens", "model_context_window_exceeded")
 
 
 class AnthropicPlanner(LLMPlanner):
@@ -33,7 +35,7 @@ class AnthropicPlanner(LLMPlanner):
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         headers = {"anthropic-version": API_VERSION}
         if key:
-            headers["x-api-key"] = key.reveal()
+            headers["Authorization"] = f"Bearer {key.reveal()}"
         return headers
 
     def path(self, model: str) -> str:
@@ -50,6 +52,7 @@ class AnthropicPlanner(LLMPlanner):
                     "name": TOOL,
                     "description": "Submit the film's shot list, in cut order.",
                     "input_schema": schema,
+                    "strict": True,
                 }
             ],
             "tool_choice": {"type": "tool", "name": TOOL},
@@ -66,10 +69,8 @@ class AnthropicPlanner(LLMPlanner):
         use = next((b for b in blocks if isinstance(b, dict) and b.get("type") == "tool_use"), None)
         if use is None:
             text = " ".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
-            return Answer(content=text, turn=turn, stop=stop, truncated=stop == "max_tokens")
-        return Answer(
-            content=use.get("input"), turn=turn, stop=stop, truncated=stop == "max_tokens"
-        )
+            return Answer(content=text, turn=turn, stop=stop, truncated=stop in _CUT_OFF)
+        return Answer(content=use.get("input"), turn=turn, stop=stop, truncated=stop in _CUT_OFF)
 
     def repair(self, request: dict[str, Any], answer: Answer, message: str) -> dict[str, Any]:
         blocks = answer.turn["content"]

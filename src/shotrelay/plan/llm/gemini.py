@@ -1,4 +1,5 @@
-"""Gemini planner: ``POST /v1beta/models/{model}:generateContent`` with
+"""Gemini planner: ``POST /v1/models/{model}:generateContent`` (the API version the
+``google-genai`` 3.x SDK uses for the Gemini API) with
 ``generationConfig.responseMimeType: application/json`` and ``responseSchema`` (the Gemini
 API's OpenAPI-subset schema). The answer is ``candidates[0].content.parts[*].text``; a prompt
 blocked by safety (``promptFeedback.blockReason``) or a candidate stopped for safety is a
@@ -27,16 +28,18 @@ class GeminiPlanner(LLMPlanner):
     key_env: ClassVar[str | None] = "GEMINI_API_KEY"
     default_base_url: ClassVar[str] = "https://generativelanguage.googleapis.com"
     default_model: ClassVar[str] = "gemini-2.5-flash"
+    #: The API version in the path: ``v1``, as the google-genai 3.x SDK sends.
+    api_version: ClassVar[str] = "v1"
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         return {"x-goog-api-key": key.reveal()} if key else {}
 
     def path(self, model: str) -> str:
-        return f"/v1beta/models/{model.removeprefix('models/')}:generateContent"
+        return f"/{self.api_version}/models/{model.removeprefix('models/')}:generateContent"
 
     def opening(self, model: str, prompt: PlanPrompt, schema: dict[str, Any]) -> dict[str, Any]:
         return {
-            "systemInstruction": {"parts": [{"text": prompt.system}]},
+            "systemInstruction": {"role": "user", "parts": [{"text": prompt.system}]},
             "contents": [{"role": "user", "parts": [{"text": prompt.user}]}],
             "generationConfig": {
                 "responseMimeType": "application/json",

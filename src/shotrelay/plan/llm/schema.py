@@ -93,8 +93,9 @@ def shot_list_schema(project: Project) -> dict[str, Any]:
 def gemini_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The same schema in the Gemini API's OpenAPI subset (``responseSchema``).
 
-    Types are upper-case, objects list ``propertyOrdering`` and lose ``additionalProperties``
-    (the subset has none; our validation still rejects unknown fields).
+    Types are upper-case, objects with several properties list them in ``propertyOrdering``
+    (as the google-genai SDK adds) and lose ``additionalProperties`` (the subset has none; our
+    validation still rejects unknown fields).
     """
     node = copy.deepcopy(schema)
     return _to_openapi(node)
@@ -109,7 +110,8 @@ def _to_openapi(node: dict[str, Any]) -> dict[str, Any]:
             out[key] = str(value).upper()
         elif key == "properties":
             out[key] = {k: _to_openapi(v) for k, v in value.items()}
-            out["propertyOrdering"] = list(value)
+            if len(value) > 1:
+                out["propertyOrdering"] = list(value)
         elif key == "items":
             out[key] = _to_openapi(value)
         else:
