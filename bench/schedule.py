@@ -100,18 +100,19 @@ def main() -> None:
     print(f"seed {seed}: {len(entries)} projects, {shots} shots, {FAILURES:.0%} transient failures")
     head = (
         f"{'policy':<8} {'attain':>7} {'cost $':>9} {'quality':>8} {'makespan':>9} "
-        f"{'bound':>8} {'ratio':>6} {'preview':>8} {'sim s':>6}"
+        f"{'bound':>8} {'ratio':>6} {'preview':>8} {'done':>5} {'sim s':>6}"
     )
     print(head)
     for policy in ("slack", "edf", "fifo"):
         r, wall = simulate(policy, entries, models, seed)
         previews = [p.first_preview for p in r.projects if p.first_preview is not None]
         preview = sum(previews) / max(1, len(previews))
+        done = sum(p.finished is not None for p in r.projects)
         print(
             f"{'ours' if policy == 'slack' else policy:<8} {r.attainment:>7.0%} "
             f"{r.cost_usd:>9.2f} {r.mean_quality:>8.3f} {r.makespan / 3600:>8.2f}h "
             f"{r.lower_bound / 3600:>7.2f}h {r.makespan / max(1e-9, r.lower_bound):>6.2f} "
-            f"{preview / 60:>7.1f}m {wall:>6.1f}"
+            f"{preview / 60:>7.1f}m {done:>5} {wall:>6.1f}"
         )
 
 

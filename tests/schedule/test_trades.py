@@ -1,0 +1,138 @@
+"""Deadline trades on a routed plan, and fitting plans to deadlines in the stated order."""
+
+from __future__ import annotations
+
+import pytest
+
+from shotrelay.catalog import builtin_models
+from shotrelay.catalog.profile import ModelProfile
+from shotrelay.route import route_project
+from shotrelay.route.plan import RoutePlan
+from shotrelay.schedule.fit import Entry, fit
+from shotrelay.schedule.priority import ProjectTerms
+from shotrelay.schedule.tasks import DRAFT_FROM, call_seconds, plan_tasks
+from shotrelay.schedule.trades import add_take, draft, faster_sibling, fewer_takes
+from shotrelay.spec.models import Project
+from shotrelay.spec.vocabulary import Stage
+
+MODELS = {m.id: m for m in builtin_models()}
+USED = [MODELS[i] for i in ("veo-3.1", "veo-3.1-fast", "fal-video-upscaler", "flux-dev")]
+
+
+def project(takes: int = 2) -> Project:
+    return Project.model_validate(
+        {
+            "name": "t",
+            "takes": takes,
+            "policy": {"preset": "quality"},
+            "shots": [
+                {"duration": 4, "role": "hero", "subject": "a"},
+                {"duration": 8, "subject": "b"},
+            ],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def plan() -> RoutePlan:
+    p = route_project(project(), USED)
+    assert p.shot("s2").stage(Stage.GENERATE).model == "veo-3.1"  # type: ignore[union-attr]
+    return p
+
+
+def gen(plan: RoutePlan, shot: str) -> ModelProfile:
+    st = plan.shot(shot).stage(Stage.GENERATE)
+    assert st is not None
+    return MODELS[st.model]
+
+
+def test_fewer_takes_drops_one_take_and_its_cost(plan: RoutePlan) -> None:
+    out = fewer_takes(plan, "s2", MODELS, project().format)
+    assert out is not None
+    new, words = out
+    st = new.shot("s2").stage(Stage.GENERATE)
+    assert st is not None and st.params["takes"] == 1
+    assert st.cost.usd == pytest.approx(plan.shot("s2").stage(Stage.GENERATE).cost.usd / 2)  # type: ignore[union-attr]
+    assert words == "shot s2: 2 takes -> 1 (fewer takes; saves $3.20 and one veo-3.1 call)"
+    assert fewer_takes(new, "s2", MODELS, project().format) is None  # never below one
+
+
+def test_faster_sibling_swaps_to_the_same_familys_faster_model(plan: RoutePlan) -> None:
+    out = faster_sibling(plan, "s2", MODELS, project().format)
+    assert out is not None
+    new, words = out
+    st = new.shot("s2").stage(Stage.GENERATE)
+    assert st is not None and st.model == "veo-3.1-fast" and st.fallbacks[0] == "veo-3.1"
+    assert "faster model of the same family" in words and "156 s -> 78 s" in words
+    assert faster_sibling(new, "s2", MODELS, project().format) is None  # already the fastest
+
+
+def test_draft_renders_lower_then_adds_an_upscale(plan: RoutePlan) -> None:
+    fmt = project().format
+    out = draft(plan, "s2", MODELS, fmt)
+    assert out is not None
+    new, words = out
+    st = new.shot("s2").stage(Stage.GENERATE)
+    up = new.shot("s2").stage(Stage.UPSCALE)
+    assert st is not None and up is not None
+    assert st.params["resolution"] == "720p" and st.params[DRAFT_FROM] == "1080p"
+    assert up.params["resolution"] == "1080p" and up.params["from_resolution"] == "720p"
+    assert call_seconds(MODELS["veo-3.1"], st.params) == pytest.approx(156 * 720 / 1080)
+    assert [s.stage for s in new.shot("s2").stages] == [
+        Stage.KEYFRAME,
+        Stage.GENERATE,
+        Stage.UPSCALE,
+    ]
+    assert words.startswith("shot s2 generate: draft at 720p then upscale to 1080p")
+
+
+def test_add_take_for_a_hero(plan: RoutePlan) -> None:
+    out = add_take(plan, "s1", MODELS, project().format)
+    assert out is not None
+    assert out[0].shot("s1").stage(Stage.GENERATE).params["takes"] == 3  # type: ignore[union-attr]
+    assert out[1] == "shot s1 (hero): 2 takes -> 3 (room before the deadline; +$1.60)"
+
+
+def predicted(p: Project, plan: RoutePlan) -> float:
+    from shotrelay.schedule.fit import forecast
+
+    fc, _ = forecast([Entry(p, plan, ProjectTerms(deadline=1e9, shots=2))], {"t": plan}, MODELS)
+    return fc.projects["t"]
+
+
+def test_fit_trades_in_the_stated_order_until_the_deadline_is_met(plan: RoutePlan) -> None:
+    p = project()
+    # Alone: keyframe 6 s, then s2's two takes at 156 s in parallel -> 162 s.
+    assert predicted(p, plan) == pytest.approx(162)
+    entry = Entry(p, plan, ProjectTerms(deadline=100, shots=2))
+    fitted = fit([entry], MODELS, margin=0.0)
+    words = fitted.trades["t"]
+    kinds = ["takes ->" in w or "faster" in w or "draft" in w for w in words]
+    assert all(kinds) and words, words
+    first_faster = next(i for i, w in enumerate(words) if "faster" in w)
+    assert all("takes ->" in w for w in words[:first_faster])  # takes go first
+    assert fitted.forecast.projects["t"] <= 100
+    assert fitted.late({"t": entry.terms}) == []
+
+
+def test_fit_spends_room_on_hero_takes_within_the_budget(plan: RoutePlan) -> None:
+    p = project()
+    roomy = Entry(p, plan, ProjectTerms(deadline=10_000, shots=2), budget_usd=1_000)
+    fitted = fit([roomy], MODELS)
+    assert fitted.trades["t"] == ["shot s1 (hero): 2 takes -> 3 (room before the deadline; +$1.60)"]
+    tight = Entry(p, plan, ProjectTerms(deadline=10_000, shots=2), budget_usd=plan.total_cost_usd)
+    assert fit([tight], MODELS).trades["t"] == []
+
+
+def test_fit_demotes_a_project_that_cannot_make_it(plan: RoutePlan) -> None:
+    p = project()
+    fitted = fit([Entry(p, plan, ProjectTerms(deadline=1, shots=2))], MODELS)
+    assert fitted.demoted == ["t"]
+    assert fitted.trades["t"][-1].startswith("still predicted late with nothing left to trade")
+
+
+def test_plan_tasks_mirror_the_graph_shape(plan: RoutePlan) -> None:
+    tasks = {t.id: t for t in plan_tasks(project(), plan, MODELS)}
+    assert tasks["t:s2/generate/t2"].deps == ("t:s2/keyframe",)
+    assert tasks["t:s2/generate"].deps == ("t:s2/generate/t1", "t:s2/generate/t2")
+    assert tasks["t:s2/generate"].model == "" and tasks["t:s1/keyframe"].hero
