@@ -130,28 +130,17 @@ def _openai_answer(content: Any) -> dict[str, Any]:
 
 
 def _anthropic_answer(content: Any) -> dict[str, Any]:
-    if isinstance(content, str):
-        blocks: list[dict[str, Any]] = [{"type": "text", "text": content}]
-        stop = "end_turn"
-    else:
-        blocks = [
-            {"type": "tool_use", "id": "toolu_01", "name": "submit_shot_list", "input": content}
-        ]
-        stop = "tool_use"
+    blocks = [
+        {"type": "thinking", "thinking": "", "signature": "sig-1"},
+        {"type": "text", "text": _text(content)},
+    ]
     return {
         "id": "msg_1",
         "type": "message",
         "role": "assistant",
         "content": blocks,
-        "stop_reason": stop,
+        "stop_reason": "end_turn",
     }
-
-
-def _anthropic_last(body: dict[str, Any]) -> str:
-    content = body["messages"][-1]["content"]
-    if isinstance(content, str):
-        return content
-    return " ".join(str(b.get("content", b.get("text", ""))) for b in content)
 
 
 def _gemini_answer(content: Any) -> dict[str, Any]:
@@ -182,7 +171,13 @@ APIS = [
         _openai_answer,
         lambda b: str(b["messages"][-1]["content"]),
     ),
-    Api("anthropic", AnthropicPlanner, "/v1/messages", _anthropic_answer, _anthropic_last),
+    Api(
+        "anthropic",
+        AnthropicPlanner,
+        "/v1/messages",
+        _anthropic_answer,
+        lambda b: str(b["messages"][-1]["content"]),
+    ),
     Api(
         "gemini",
         GeminiPlanner,

@@ -91,8 +91,7 @@ def test_anthropic_matches_the_anthropic_sdk(server: Any, models: list[ModelProf
         max_tokens=body["max_tokens"],
         system=body["system"],
         messages=body["messages"],
-        tools=body["tools"],
-        tool_choice=body["tool_choice"],
+        output_config=body["output_config"],
     )
     assert _essential(server) == ours
 

@@ -1,10 +1,11 @@
-"""Anthropic planner: the Messages API (``POST /v1/messages``, ``anthropic-version:
-2026-10-21``, the key as ``Authorization: Bearer``, as the ``anthropic`` 2.x SDK sends) with
-one strict tool whose ``input_schema`` is the shot-list schema, forced by
-``tool_choice: {type: tool, name: submit_shot_list}``.
+"""Anthropic planner: the Messages API (``POST /v1/messages``) with structured outputs,
+``output_config: {format: {type: json_schema, schema}}``; the answer is the JSON text of the
+response's ``text`` blocks. Headers as the ``anthropic`` 2.x SDK sends them: the key as
+``Authorization: Bearer`` and ``anthropic-version: 2026-10-21``.
 
-The answer is the ``tool_use`` block's ``input`` (already an object). A bad answer is sent
-back as that turn plus a ``tool_result`` block with ``is_error: true`` naming the problems.
+Forced tool use (``tool_choice: {type: tool}``) is not used: Claude Sonnet 5.5, Opus 5.5 and
+Fable 5.1 answer it with HTTP 400. No sampling parameters either (Sonnet 5 and later refuse
+non-default ones). Other blocks in the answer (thinking) are echoed back unchanged in a repair.
 """
 
 from __future__ import annotations
@@ -16,21 +17,21 @@ from shotrelay.plan.llm.base import Answer, LLMPlanner
 from shotrelay.plan.llm.prompt import PlanPrompt
 from shotrelay.providers.credentials import Secret
 
-__all__ = ["API_VERSION", "TOOL", "AnthropicPlanner"]
+__all__ = ["API_VERSION", "AnthropicPlanner"]
 
 API_VERSION = "2026-10-21"
-TOOL = "submit_shot_list"
-_MAX_TOKENS = 8192
+# Room for adaptive thinking (on by default on Sonnet 5 and later) plus the shot list.
+_MAX_TOKENS = 16000
 _CUT_OFF = ("max_tokens", "model_context_window_exceeded")
 
 
 class AnthropicPlanner(LLMPlanner):
-    """Shot lists from a Claude model through forced tool use."""
+    """Shot lists from a Claude model through JSON structured output."""
 
     name = "anthropic"
     key_env: ClassVar[str | None] = "ANTHROPIC_API_KEY"
     default_base_url: ClassVar[str] = "https://api.anthropic.com"
-    default_model: ClassVar[str] = "claude-sonnet-4-5"
+    default_model: ClassVar[str] = "claude-sonnet-5-5"
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         headers = {"anthropic-version": API_VERSION}
@@ -47,15 +48,7 @@ class AnthropicPlanner(LLMPlanner):
             "max_tokens": _MAX_TOKENS,
             "system": prompt.system,
             "messages": [{"role": "user", "content": prompt.user}],
-            "tools": [
-                {
-                    "name": TOOL,
-                    "description": "Submit the film's shot list, in cut order.",
-                    "input_schema": schema,
-                    "strict": True,
-                }
-            ],
-            "tool_choice": {"type": "tool", "name": TOOL},
+            "output_config": {"format": {"type": "json_schema", "schema": schema}},
         }
 
     def read(self, body: Any) -> Answer:
@@ -65,26 +58,14 @@ class AnthropicPlanner(LLMPlanner):
         stop = str(body.get("stop_reason") or "")
         if stop == "refusal":
             raise Rejected("anthropic: the model refused to plan this brief", provider=self.name)
+        text = "".join(
+            str(b.get("text", ""))
+            for b in blocks
+            if isinstance(b, dict) and b.get("type") == "text"
+        )
         turn = {"role": "assistant", "content": blocks}
-        use = next((b for b in blocks if isinstance(b, dict) and b.get("type") == "tool_use"), None)
-        if use is None:
-            text = " ".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict))
-            return Answer(content=text, turn=turn, stop=stop, truncated=stop in _CUT_OFF)
-        return Answer(content=use.get("input"), turn=turn, stop=stop, truncated=stop in _CUT_OFF)
+        return Answer(content=text, turn=turn, stop=stop, truncated=stop in _CUT_OFF)
 
     def repair(self, request: dict[str, Any], answer: Answer, message: str) -> dict[str, Any]:
-        blocks = answer.turn["content"]
-        use = next((b for b in blocks if isinstance(b, dict) and b.get("type") == "tool_use"), None)
-        if use is not None:
-            reply: Any = [
-                {
-                    "type": "tool_result",
-                    "tool_use_id": use["id"],
-                    "content": message,
-                    "is_error": True,
-                }
-            ]
-        else:
-            reply = message
-        messages = [*request["messages"], answer.turn, {"role": "user", "content": reply}]
+        messages = [*request["messages"], answer.turn, {"role": "user", "content": message}]
         return {**request, "messages": messages}
