@@ -25,7 +25,7 @@ def test_request_uses_structured_outputs_and_bearer_key(
     sent = server.received("POST", API.path)[0]
     body = sent.json()
     assert sent.headers["authorization"] == f"Bearer {SECRET}"
-    assert body["model"] == "gpt-5"  # the catalog's planning row
+    assert body["model"] == "gpt-6.1-sol"  # the catalog's planning row
     assert [m["role"] for m in body["messages"]] == ["system", "user"]
     assert "20-second ad" in body["messages"][1]["content"]
     assert body["response_format"] == {
@@ -64,9 +64,9 @@ def test_refusal_is_rejected(server: Any, models: list[ModelProfile]) -> None:
 
 
 def test_model_argument_may_be_a_catalog_id_or_an_api_id(models: list[ModelProfile]) -> None:
-    assert OpenAIPlanner("gpt-5").resolve(models)[0] == "gpt-5"
+    assert OpenAIPlanner("gpt-6.1-sol").resolve(models)[0] == "gpt-6.1-sol"
     assert OpenAIPlanner("gpt-4.1-mini").resolve(models) == ("gpt-4.1-mini", None)
-    assert OpenAIPlanner().resolve([]) == ("gpt-5", None)
+    assert OpenAIPlanner().resolve([]) == ("gpt-6.1-sol", None)
 
 
 def test_plan_file_writes_the_models_shots(
@@ -79,9 +79,9 @@ def test_plan_file_writes_the_models_shots(
     server.on("POST", API.path, Reply(json=API.answer(plan)))
     path = init_project(tmp_path / "ad", brief="a 10-second coffee spot", length=10, aspect="16:9")
 
-    result = plan_file(path, planner="openai:gpt-5-mini")
+    result = plan_file(path, planner="openai:gpt-6-luna")
 
     assert [s.role for s in result.project.shots] == ["establishing", "hero"]
-    assert server.received("POST", API.path)[0].json()["model"] == "gpt-5-mini"
+    assert server.received("POST", API.path)[0].json()["model"] == "gpt-6-luna"
     written = path.read_text(encoding="utf-8")
     assert "establishing" in written and SECRET not in written

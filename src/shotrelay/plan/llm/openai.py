@@ -24,7 +24,7 @@ class OpenAIPlanner(LLMPlanner):
     name = "openai"
     key_env: ClassVar[str | None] = "OPENAI_API_KEY"
     default_base_url: ClassVar[str] = "https://api.openai.com"
-    default_model: ClassVar[str] = "gpt-5"
+    default_model: ClassVar[str] = "gpt-6.1-sol"
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {key.reveal()}"} if key else {}
