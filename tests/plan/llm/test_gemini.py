@@ -69,3 +69,27 @@ def test_safety_blocks_are_rejected(
     server.on("POST", API.path, Reply(json=body))
     with pytest.raises(Rejected):
         API.make(server).plan(project(), models)
+
+
+def _parts(*parts: dict[str, Any]) -> dict[str, Any]:
+    return {"candidates": [{"content": {"role": "model", "parts": list(parts)}}]}
+
+
+def test_thought_parts_are_not_part_of_the_answer(server: Any, models: list[ModelProfile]) -> None:
+    answer = _parts({"text": "thinking...", "thought": True}, {"text": json.dumps(good_plan())})
+    server.on("POST", API.path, Reply(json=answer))
+    assert len(API.make(server).plan(project(), models)) == 4
+    assert len(server.received("POST", API.path)) == 1
+
+
+def test_repair_echoes_the_parts_with_their_signatures(
+    server: Any, models: list[ModelProfile]
+) -> None:
+    bad = _parts({"text": "{oops", "thoughtSignature": "c2ln"})
+    server.on("POST", API.path, Reply(json=bad), Reply(json=API.answer(good_plan())))
+    API.make(server).plan(project(), models)
+    contents = server.received("POST", API.path)[1].json()["contents"]
+    assert contents[1] == {
+        "role": "model",
+        "parts": [{"text": "{oops", "thoughtSignature": "c2ln"}],
+    }

@@ -60,9 +60,12 @@ class GeminiPlanner(LLMPlanner):
         stop = str(candidate.get("finishReason") or "")
         if stop in _BLOCKED:
             raise Rejected(f"gemini: the answer was stopped ({stop})", provider=self.name)
-        parts = (candidate.get("content") or {}).get("parts") or []
-        text = "".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
-        turn = {"role": "model", "parts": [{"text": text}]}
+        parts = [
+            p for p in (candidate.get("content") or {}).get("parts") or [] if isinstance(p, dict)
+        ]
+        # Thought summaries are not the answer; thought signatures ride along in the turn.
+        text = "".join(str(p.get("text", "")) for p in parts if not p.get("thought"))
+        turn = {"role": "model", "parts": parts or [{"text": ""}]}
         return Answer(content=text, turn=turn, stop=stop, truncated=stop == "MAX_TOKENS")
 
     def repair(self, request: dict[str, Any], answer: Answer, message: str) -> dict[str, Any]:
