@@ -43,7 +43,7 @@ class Answer:
 
 
 class LLMPlanner:
-    """Base of the model-backed planners; subclasses implement the four API hooks."""
+    """Base of the model-backed planners; subclasses implement the five API hooks."""
 
     name: str
     #: Environment variable holding the API key; None for servers without keys (Ollama).
