@@ -92,7 +92,9 @@ def plan(
     catalog: CatalogOpt = None,
     planner: Annotated[
         str | None,
-        typer.Option(help="Planner: rules (default) or name:model, e.g. openai:gpt-4.1-mini."),
+        typer.Option(
+            help="Planner: rules (default) or name:model, e.g. anthropic or ollama:llama3.2."
+        ),
     ] = None,
 ) -> None:
     """Make the shot list from the brief (a written shot list is kept as is)."""

@@ -13,6 +13,7 @@ __all__ = [
     "EngineError",
     "IntegrityError",
     "InvalidInput",
+    "PlanError",
     "ProviderError",
     "QuotaError",
     "RateLimited",
@@ -62,6 +63,10 @@ class SpecError(ShotrelayError):
         if self.fix:
             text += f"\n  fix: {self.fix}"
         return text
+
+
+class PlanError(ShotrelayError):
+    """A planning model gave no usable shot list, even after repair requests."""
 
 
 class CatalogError(ShotrelayError):

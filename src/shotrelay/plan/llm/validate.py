@@ -11,17 +11,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shotrelay.errors import ShotrelayError
+from shotrelay.errors import PlanError
 from shotrelay.plan.llm.schema import NARRATOR
 from shotrelay.spec.models import Project, Shot
 
 __all__ = ["BadAnswer", "PlanError", "parse_shots"]
 
 _MAX_PROBLEMS = 12
-
-
-class PlanError(ShotrelayError):
-    """A planning model gave no usable shot list, even after repair requests."""
 
 
 class BadAnswer(ValueError):
