@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from shotrelay.catalog import load_catalog
+from shotrelay.catalog import builtin_models
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.route import route_project
 from shotrelay.schedule import Entry, ProjectTerms, fit, forecast, studio_slots
@@ -94,7 +94,7 @@ def simulate(
 
 def main() -> None:
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    models = load_catalog().models
+    models = list(builtin_models())
     entries = studio(seed, models)
     shots = sum(len(e.project.shots) for e in entries)
     print(f"seed {seed}: {len(entries)} projects, {shots} shots, {FAILURES:.0%} transient failures")

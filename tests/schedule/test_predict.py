@@ -12,7 +12,7 @@ def task(tid: str, seconds: float, *deps: str, model: str = "m", shot: str = "s"
 
 
 def keys(*order: str) -> dict[str, Key]:
-    return {t: (0.0, float(i), 0, t) for i, t in enumerate(order)}
+    return {t: (0.0, 0.0, 0.0, float(i), 0, t) for i, t in enumerate(order)}
 
 
 def test_two_slots_three_jobs_the_best_two_start_and_the_third_waits() -> None:

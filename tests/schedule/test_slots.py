@@ -26,7 +26,7 @@ MODEL = ModelProfile(
 
 
 def key(slack: float, order: int = 0) -> Key:
-    return (0.0, slack, order, "")
+    return (0.0, 0.0, 0.0, slack, order, "")
 
 
 async def hold(

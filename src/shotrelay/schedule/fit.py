@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.route.plan import RoutePlan
 from shotrelay.schedule.predict import Forecast, list_schedule
-from shotrelay.schedule.priority import ProjectTerms, slack_keys
+from shotrelay.schedule.priority import Key, ProjectTerms, slack_keys
 from shotrelay.schedule.tasks import Task, plan_tasks
 from shotrelay.schedule.trades import TRADES, add_take, plan_cost
 from shotrelay.spec.models import Project
@@ -35,7 +35,7 @@ class Fitted:
     trades: dict[str, list[str]]
     forecast: Forecast
     demoted: list[str] = field(default_factory=list)
-    keys: dict[str, tuple[float, float, int, str]] = field(default_factory=dict)
+    keys: dict[str, Key] = field(default_factory=dict)
 
     def late(self, terms: Mapping[str, ProjectTerms]) -> list[str]:
         """Projects predicted to finish after their deadline."""
@@ -51,11 +51,11 @@ def forecast(
     plans: Mapping[str, RoutePlan],
     models: Mapping[str, ModelProfile],
     *,
-    preview: float = 0.5,
+    preview: float = 0.25,
     demoted: Sequence[str] = (),
     inflate: float = 1.0,
     start: float = 0.0,
-) -> tuple[Forecast, dict[str, tuple[float, float, int, str]]]:
+) -> tuple[Forecast, dict[str, Key]]:
     """List-schedule every project's tasks together under least-slack-first keys."""
     tasks: list[Task] = []
     for e in entries:
@@ -70,63 +70,68 @@ def fit(
     entries: Sequence[Entry],
     models: Mapping[str, ModelProfile],
     *,
-    preview: float = 0.5,
+    preview: float = 0.25,
     inflate: float = 1.0,
-    margin: float = 0.1,
+    margin: float = 0.0,
     max_takes: int = 3,
     start: float = 0.0,
+    cost_neutral: bool = False,
 ) -> Fitted:
     """Trade quality until every project is predicted on time, then spend room on heroes.
 
-    A project is "on time" when predicted to finish ``margin`` of its window before its
-    deadline. While some are late, each late project gives up one thing per round, in the
-    order of ``TRADES``, on its last-finishing shot first (heroes last). A project that
-    stays late with nothing left to trade is demoted behind the others. Then hero shots get
-    another take (up to ``max_takes``) while every project stays on time and within budget.
+    A project is on time when predicted to finish ``margin`` of its window before its
+    deadline. The late project with the earliest deadline goes first (it delays the ones
+    after it): if even every trade would leave it late it is demoted behind the others,
+    untouched; otherwise it gives up one thing at a time, in the order of ``TRADES``, on its
+    last-finishing shot first (heroes last), until it fits. Then hero shots of projects that
+    traded nothing get another take (up to ``max_takes``) while every on-time project stays
+    on time, within its budget and, with ``cost_neutral``, within what the trades saved.
     """
-    names = [e.project.name for e in entries]
     by_name = {e.project.name: e for e in entries}
     plans = {e.project.name: e.plan for e in entries}
-    trades: dict[str, list[str]] = {n: [] for n in names}
+    trades: dict[str, list[str]] = {n: [] for n in by_name}
     demoted: list[str] = []
 
-    def run() -> tuple[Forecast, dict[str, tuple[float, float, int, str]]]:
+    def run() -> tuple[Forecast, dict[str, Key]]:
         return forecast(
             entries, plans, models, preview=preview, demoted=demoted, inflate=inflate, start=start
         )
 
-    def due(name: str) -> float | None:
-        t = by_name[name].terms
-        if t.deadline is None:
-            return None
-        return t.deadline - margin * (t.deadline - t.release)
+    def late(fc: Forecast) -> list[str]:
+        out = [n for n in by_name if n not in demoted and _past(by_name[n], fc, margin)]
+        return sorted(out, key=lambda n: by_name[n].terms.deadline or 0.0)
 
     fc, keys = run()
-    while True:
-        late = [
-            n
-            for n in names
-            if n not in demoted and (d := due(n)) is not None and fc.projects[n] > d
-        ]
-        if not late:
-            break
-        moved = False
-        for name in late:
-            step = _next_trade(by_name[name], plans[name], fc, models)
-            if step is None:
+    while todo := late(fc):
+        name = todo[0]
+        if not trades[name]:  # first time late: could it make it at all?
+            before = plans[name]
+            plans[name] = _all_trades(by_name[name], before, fc, models)
+            whole, _ = run()
+            plans[name] = before
+            if _past(by_name[name], whole, margin):
                 demoted.append(name)
                 trades[name].append(
-                    "still predicted late with nothing left to trade: scheduled after "
-                    "the projects that can make their deadlines"
+                    "predicted late even with every trade: left as routed and scheduled "
+                    "after the projects that can still make their deadlines"
                 )
-            else:
-                plans[name], words = step
-                trades[name].append(words)
-            moved = True
-        if not moved:
-            break
+                fc, keys = run()
+                continue
+        step = _next_trade(by_name[name], plans[name], fc, models)
+        if step is None:
+            demoted.append(name)
+            trades[name].append("still predicted late with nothing left to trade: demoted")
+        else:
+            plans[name], words = step
+            trades[name].append(words)
         fc, keys = run()
-    ok = {n for n in names if (d := due(n)) is not None and fc.projects[n] <= d}
+    saved = sum(plan_cost(e.plan) - plan_cost(plans[e.project.name]) for e in entries)
+    room = saved if cost_neutral else float("inf")
+    ok = {
+        n
+        for n in by_name
+        if by_name[n].terms.deadline is not None and not _past(by_name[n], fc, margin)
+    }
     for e in entries:
         name = e.project.name
         if name not in ok or trades[name]:
@@ -138,19 +143,36 @@ def fit(
             step = add_take(plans[name], shot.id, models, e.project.format)
             if step is None:
                 continue
-            cap = e.budget_usd
-            if cap is not None and plan_cost(step[0]) > cap + 1e-9:
+            extra = plan_cost(step[0]) - plan_cost(plans[name])
+            over = e.budget_usd is not None and plan_cost(step[0]) > e.budget_usd + 1e-9
+            if over or extra > room + 1e-9:
                 continue
             before = plans[name]
             plans[name] = step[0]
             trial, trial_keys = run()
-            still = {n for n in names if (d := due(n)) is not None and trial.projects[n] <= d}
-            if ok <= still:
-                fc, keys = trial, trial_keys
+            if all(not _past(by_name[n], trial, margin) for n in ok):
+                fc, keys, room = trial, trial_keys, room - extra
                 trades[name].append(step[1])
             else:
                 plans[name] = before
     return Fitted(plans=plans, trades=trades, forecast=fc, demoted=demoted, keys=keys)
+
+
+def _past(entry: Entry, fc: Forecast, margin: float) -> bool:
+    t = entry.terms
+    if t.deadline is None:
+        return False
+    return fc.projects.get(entry.project.name, t.release) > t.deadline - margin * (
+        t.deadline - t.release
+    )
+
+
+def _all_trades(
+    entry: Entry, plan: RoutePlan, fc: Forecast, models: Mapping[str, ModelProfile]
+) -> RoutePlan:
+    while (step := _next_trade(entry, plan, fc, models)) is not None:
+        plan = step[0]
+    return plan
 
 
 def _next_trade(

@@ -1,11 +1,13 @@
-"""Priorities: the latest start time of each task on the critical path to its deadline.
+"""Priorities: project deadline first, then least slack on the critical path within it.
 
-A task's *tail* is its own expected duration plus the longest chain of work after it. Its
-latest start is ``deadline - tail``; the slack at time t is ``latest start - t``. Granting a
-slot to the waiting task with the least slack starts long chains early and lets an early
-deadline pass a late one. Shots later in the cut get a staggered, earlier-than-needed
-deadline only for the preview: shot i of n is due by ``release + (i + 1) / n`` of the
-window when ``preview`` is 1, so the first shots finish first and a preview cut can start.
+Across projects the earliest deadline goes first (a heavier weight first on equal
+deadlines): ordering single jobs by slack across projects let a long, late project hold back
+short, early ones and lost deadlines in the benchmark (docs/scheduling.md). Within a
+project, a job's *tail* is its expected duration plus the longest chain of work after it;
+its latest start is ``due - tail`` and the least slack goes first, so long chains start
+early. For the preview cut, shot i of n is due ``preview * (1 - (i + 1) / n)`` of the window
+before the deadline, so the first shots lead. Projects the forecast gives up on (*demoted*)
+go after all others.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from shotrelay.schedule.tasks import Task
 
 __all__ = ["Key", "ProjectTerms", "edf_keys", "slack_keys", "tails"]
 
-#: A sort key: smaller goes first.
-Key = tuple[float, float, int, str]
+#: A sort key, smaller first: (demoted, deadline, -weight, latest start, cut order, id).
+Key = tuple[float, float, float, float, int, str]
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,10 @@ def slack_keys(
     tasks: Sequence[Task],
     terms: Mapping[str, ProjectTerms],
     *,
-    preview: float = 0.5,
+    preview: float = 0.25,
     demoted: Sequence[str] = (),
 ) -> dict[str, Key]:
-    """Least-slack-first keys: (demoted, latest start, shot order, id).
-
-    Positive slack is divided by the project's weight and negative slack multiplied by it,
-    so a heavier project goes earlier either way.
+    """Our keys: demoted last, then project deadline, weight, latest start, cut order.
 
     ``preview`` (0..1) staggers per-shot due times so early shots lead; ``demoted`` projects
     (predicted to miss whatever happens) go after every project that can still make it.
@@ -66,17 +65,14 @@ def slack_keys(
     out: dict[str, Key] = {}
     for t in tasks:
         p = terms.get(t.project, ProjectTerms())
-        if p.deadline is None:
-            lst = math.inf
-        else:
-            window = p.deadline - p.release
-            share = (t.order + 1) / max(1, p.shots)
-            due = p.deadline - preview * (1.0 - share) * window
-            slack = due - tail[t.id] - p.release
-            slack = slack / p.weight if slack >= 0 else slack * p.weight
-            lst = p.release + slack
         rank = 1.0 if t.project in demoted else 0.0
-        out[t.id] = (rank, lst, t.order, t.id)
+        if p.deadline is None:
+            out[t.id] = (rank, math.inf, -p.weight, math.inf, t.order, t.id)
+            continue
+        window = p.deadline - p.release
+        share = (t.order + 1) / max(1, p.shots)
+        due = p.deadline - preview * (1.0 - share) * window
+        out[t.id] = (rank, p.deadline, -p.weight, due - tail[t.id], t.order, t.id)
     return out
 
 
@@ -86,7 +82,7 @@ def edf_keys(tasks: Sequence[Task], terms: Mapping[str, ProjectTerms]) -> dict[s
     for t in tasks:
         p = terms.get(t.project, ProjectTerms())
         due = p.deadline if p.deadline is not None else math.inf
-        out[t.id] = (0.0, due, t.order, t.id)
+        out[t.id] = (0.0, due, 0.0, 0.0, t.order, t.id)
     return out
 
 

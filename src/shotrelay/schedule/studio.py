@@ -1,6 +1,7 @@
 """The studio queue: one set of provider slots shared by several projects, three policies.
 
-``slack`` is ours (least slack to each project's deadline first, early shots leading);
+``slack`` is ours (project deadline, then least slack on the critical path, early shots
+leading; see priority.py);
 ``edf`` (earliest project deadline first) and ``fifo`` (first come, first served, the
 engine's default) are the baselines it is measured against.
 """
@@ -31,7 +32,7 @@ def studio_slots(
     terms: Mapping[str, ProjectTerms],
     models: Mapping[str, ModelProfile],
     *,
-    preview: float = 0.5,
+    preview: float = 0.25,
     demoted: Sequence[str] = (),
 ) -> SlotsFactory:
     """A factory of per-project Slots sharing one queue, for a named policy."""
@@ -57,6 +58,6 @@ def studio_slots(
 
 def _lookup(project: str, keys: Mapping[str, Key]) -> Callable[[JobNode], Key]:
     def key(node: JobNode) -> Key:
-        return keys.get(f"{project}:{node.id}", (0.0, math.inf, 0, node.id))
+        return keys.get(f"{project}:{node.id}", (0.0, math.inf, 0.0, math.inf, 0, node.id))
 
     return key
