@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from shotrelay.engine.run import RunResult, run_async
+from shotrelay.engine.events import EventCallback
+from shotrelay.engine.run import EngineHooks, RunResult, run_async
 from shotrelay.media import write_video
 
 from .fakeserver import FakeServer, Reply
@@ -157,11 +158,10 @@ def configure(monkeypatch: pytest.MonkeyPatch, servers: Servers) -> None:
 
 
 async def _no_wait(_seconds: float) -> None:
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # yield, or a waiting loop would starve the HTTP calls
 
 
-def run_project(project: Path) -> RunResult:
+def run_project(project: Path, on_event: EventCallback | None = None) -> RunResult:
     """Run it through the real engine with the auto-approved gate; no real sleeping."""
-    from shotrelay.engine.run import EngineHooks
-
-    return asyncio.run(run_async(project, auto_approve=True, hooks=EngineHooks(sleep=_no_wait)))
+    hooks = EngineHooks(sleep=_no_wait)
+    return asyncio.run(run_async(project, auto_approve=True, on_event=on_event, hooks=hooks))
