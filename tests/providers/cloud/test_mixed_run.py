@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from shotrelay.prompts.compiler import compile_prompt
 from shotrelay.spec.loader import load_project
 from shotrelay.spec.vocabulary import Stage
 
-from .fakeserver import FakeServer
+from .fakeserver import FakeServer, Reply
 from .mixed_project import Servers, configure, run_project, script, write_project
 
 
@@ -126,3 +127,47 @@ def test_sync_gets_the_generated_clip_and_the_speech(
     luma_clip = servers.luma.routes[("GET", "/v.mp4")][0].body
     assert decoded(video["url"]) == luma_clip  # the talk shot's Luma clip
     assert decoded(audio["url"])[:4] == b"RIFF"  # the local TTS line
+
+
+FALLBACK_PROJECT = """\
+name: fallback
+format: {aspect: "16:9", resolution: 360p, fps: 12}
+policy:
+  rules:
+    - when: {stage: generate}
+      require_models: [runway-gen4-turbo, luma-ray-2]
+shots:
+  - {id: roof, duration: 2, role: b-roll, subject: a rooftop water tank at dawn}
+"""
+
+
+def test_moderation_rejection_falls_back_to_the_next_provider(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = Servers(FakeServer().start(), FakeServer().start(), FakeServer().start())
+    try:
+        configure(monkeypatch, made)
+        script(made, tmp_path)
+        refused = {"id": "vid-1", "status": "FAILED", "failure": "refused",
+                   "failureCode": "SAFETY.INPUT.TEXT"}  # fmt: skip
+        made.runway.on("GET", "/v1/tasks/vid-1", Reply(json=refused))
+        project = tmp_path / "fallback.yaml"
+        project.write_text(FALLBACK_PROJECT)
+        monkeypatch.chdir(tmp_path)
+        result = run_project(project)
+    finally:
+        for server in made.all():
+            server.stop()
+    assert result.status == "done", (result.message, result.failures)
+    (route,) = result.plan.shots  # type: ignore[union-attr]
+    generate = next(s for s in route.stages if s.stage is Stage.GENERATE)
+    assert (generate.model, generate.fallbacks[:1]) == ("runway-gen4-turbo", ["luma-ray-2"])
+    assert len(made.runway.received("POST", "/v1/image_to_video")) == 1  # refused, not retried
+    (luma,) = bodies(made.luma, "/generations/video")
+    assert luma["prompt"] == expected_prompt(project, "roof", Stage.GENERATE, "luma-ray-2")
+    keyframe = made.runway.routes[("GET", "/out/key.png")][0].body
+    assert decoded(luma["keyframes"]["frame0"]["url"]) == keyframe  # same packet, new dialect
+    manifest = json.loads(Path(str(result.manifest)).read_text())
+    stages = manifest["shots"][0]["stages"]
+    chosen = next(s for s in stages if s["stage"] == "generate" and s.get("chosen", True))
+    assert chosen["model"] == "luma-ray-2"
