@@ -129,8 +129,8 @@ def test_fit_demotes_a_project_that_cannot_make_it(plan: RoutePlan) -> None:
     fitted = fit([Entry(p, plan, ProjectTerms(deadline=1, shots=2))], MODELS)
     assert fitted.demoted == ["t"]
     assert fitted.trades["t"] == [
-        "predicted late even with every trade: left as routed and scheduled after the "
-        "projects that can still make their deadlines"
+        "predicted late even with every trade: left as routed (in a studio queue it goes "
+        "after the projects that can still make their deadlines)"
     ]
     assert fitted.plans["t"] == plan
 

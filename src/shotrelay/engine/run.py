@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.catalog.profile import ModelProfile
+from shotrelay.engine.deadline import DeadlineRun
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.executor import Executor, Scorer, first_success
 from shotrelay.engine.gate import animatic_plan, paid_stages, structure_hash
@@ -79,6 +81,7 @@ class RunResult(BaseModel):
     cached: int = 0
     reserved_usd: float = 0.0
     actual_usd: float = 0.0
+    deadline: dict[str, Any] | None = None
 
 
 class StatusReport(BaseModel):
@@ -108,6 +111,7 @@ def run(
     resubmit_unknown: bool = False,
     takes: int | None = None,
     hooks: EngineHooks | None = None,
+    deadline: datetime | None = None,
 ) -> RunResult:
     """Animatic, structure gate, routed relay, cut and manifest (see docs/engine.md)."""
     return asyncio.run(
@@ -121,6 +125,7 @@ def run(
             resubmit_unknown=resubmit_unknown,
             takes=takes,
             hooks=hooks,
+            deadline=deadline,
         )
     )
 
@@ -136,10 +141,12 @@ async def run_async(
     resubmit_unknown: bool = False,
     takes: int | None = None,
     hooks: EngineHooks | None = None,
+    deadline: datetime | None = None,
 ) -> RunResult:
     """The same as :func:`run`, inside a running event loop."""
     hooks = hooks or EngineHooks()
     ws, project = _open(project_path, workdir)
+    due = DeadlineRun(deadline or project.deadline)
     models_list = _catalog(catalog).models
     models = {m.id: m for m in models_list}
     provs = dict(providers) if providers is not None else _load_providers()
@@ -165,6 +172,7 @@ async def run_async(
             recompile=_recompiler(project, compile_fn, packets),
             extract_last_frame=hooks.extract_last_frame or _default_last_frame,
             scratch=ws.scratch,
+            slots=due.slots,
         )
         cutter = hooks.cutter or default_cutter
         # 1. The animatic: every shot on the local previs and camera models.
@@ -190,7 +198,7 @@ async def run_async(
             on_event=on_event,
         )
         # 2. Route on what is available, then the structure gate.
-        plan = _route(project, models_list, provs)
+        plan = due.fit(project, _route(project, models_list, provs), models, journal, on_event)
         digest = structure_hash(project)
         paid = paid_stages(plan, models)
         if paid and not journal.approved("structure", digest):
@@ -209,6 +217,7 @@ async def run_async(
                     workspace=ws.root,
                     animatic=animatic,
                     plan=plan,
+                    deadline=due.summary(),
                 )
             journal.approve("structure", digest, note="auto-approve")
             journal.event("gate", "structure auto-approved")
@@ -230,6 +239,7 @@ async def run_async(
         for note in graph.notes:
             journal.event("lowered", note)
             emit(EngineEvent(kind="note", message=note))
+        due.track(graph, models)
         outcome = await executor.run(graph)
         final = assemble(
             kind="final",
@@ -264,6 +274,7 @@ async def run_async(
             cached=sum(1 for r in results if r.cached),
             reserved_usd=reserved,
             actual_usd=actual,
+            deadline=due.summary(),
         )
     except BaseException:
         journal.finish_run("interrupted")

@@ -112,8 +112,8 @@ def fit(
             if _past(by_name[name], whole, margin):
                 demoted.append(name)
                 trades[name].append(
-                    "predicted late even with every trade: left as routed and scheduled "
-                    "after the projects that can still make their deadlines"
+                    "predicted late even with every trade: left as routed (in a studio "
+                    "queue it goes after the projects that can still make their deadlines)"
                 )
                 fc, keys = run()
                 continue

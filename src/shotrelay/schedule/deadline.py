@@ -1,0 +1,152 @@
+"""One project against its deadline: parse it, fit the plan, and the slots that run it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from shotrelay.catalog.profile import ModelProfile
+from shotrelay.engine.graph import JobGraph
+from shotrelay.engine.jobs import JobNode
+from shotrelay.errors import SpecError
+from shotrelay.route.plan import RoutePlan
+from shotrelay.schedule.fit import Entry, fit
+from shotrelay.schedule.priority import Key, ProjectTerms, slack_keys
+from shotrelay.schedule.slots import PrioritySlots, SlotQueue
+from shotrelay.schedule.tasks import graph_tasks
+from shotrelay.spec.models import Project
+
+__all__ = ["DeadlineFit", "GraphSlots", "fit_deadline", "parse_deadline"]
+
+_DURATION = re.compile(
+    r"^\s*(?:(\d+(?:\.\d+)?)d)?\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*$"
+)
+
+
+def parse_deadline(text: str, now: datetime | None = None) -> datetime:
+    """An ISO datetime (UTC when it names no zone), or a duration from now: 6h, 90m, 1h30m, 2d."""
+    now = now or datetime.now(UTC)
+    match = _DURATION.match(text)
+    if match and any(match.groups()):
+        days, hours, minutes = (float(g or 0) for g in match.groups())
+        return now + timedelta(days=days, hours=hours, minutes=minutes)
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise SpecError(
+            f"deadline {text!r}: give an ISO date and time (2026-11-27T18:00, "
+            "2026-11-27T18:00+01:00) or a duration from now (6h, 90m, 1h30m, 2d)"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class DeadlineFit(BaseModel):
+    """The plan fitted to a deadline, its predicted finish and what was traded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan: RoutePlan
+    now: datetime
+    deadline: datetime
+    predicted_finish: datetime
+    first_preview: datetime
+    trades: list[str]
+
+    @property
+    def met(self) -> bool:
+        """Whether the predicted finish is by the deadline."""
+        return self.predicted_finish <= self.deadline
+
+    def lines(self) -> list[str]:
+        """The fit in words: prediction, first preview, then each trade."""
+        slack = (self.deadline - self.predicted_finish).total_seconds()
+        verdict = (
+            f"{_span(slack)} before the deadline"
+            if slack >= 0
+            else f"{_span(-slack)} after the deadline"
+        )
+        out = [
+            f"deadline {_at(self.deadline)}: predicted finish {_at(self.predicted_finish)} "
+            f"({verdict})",
+            f"first preview (shot 1 done) predicted {_at(self.first_preview)}, "
+            f"{_span((self.first_preview - self.now).total_seconds())} from now",
+        ]
+        if not self.trades:
+            out.append("nothing traded: the routed plan fits")
+        return out + [f"traded: {t}" for t in self.trades]
+
+    def summary(self) -> dict[str, object]:
+        """The stable object `--json` prints under "deadline"."""
+        return {
+            "deadline": self.deadline.isoformat(),
+            "predicted_finish": self.predicted_finish.isoformat(),
+            "first_preview": self.first_preview.isoformat(),
+            "met": self.met,
+            "trades": list(self.trades),
+        }
+
+
+def fit_deadline(
+    project: Project,
+    plan: RoutePlan,
+    models: Mapping[str, ModelProfile],
+    deadline: datetime,
+    *,
+    now: datetime | None = None,
+    budget_usd: float | None = None,
+    inflate: float = 1.0,
+) -> DeadlineFit:
+    """Predict the finish against provider concurrency and trade until it fits (see fit)."""
+    now = now or datetime.now(UTC)
+    window = (deadline - now).total_seconds()
+    terms = ProjectTerms(deadline=window, shots=len(project.shots))
+    budget = budget_usd if budget_usd is not None else project.budget_usd
+    fitted = fit([Entry(project, plan, terms, budget)], models, inflate=inflate)
+    name = project.name
+    traded = fitted.plans[name]
+    words = fitted.trades[name]
+    if words:
+        traded = traded.model_copy(update={"trades": [*traded.trades, *words]})
+    finish = fitted.forecast.projects.get(name, 0.0)
+    first = fitted.forecast.first_preview(name, project.shots[0].id) if project.shots else 0.0
+    return DeadlineFit(
+        plan=traded,
+        now=now,
+        deadline=deadline,
+        predicted_finish=now + timedelta(seconds=finish),
+        first_preview=now + timedelta(seconds=first),
+        trades=words,
+    )
+
+
+class GraphSlots(PrioritySlots):
+    """PrioritySlots for one project whose graph is known only later (see :meth:`use`).
+
+    Until then every job has the same key, so slots go first come, first served.
+    """
+
+    def __init__(self) -> None:
+        self._keys: dict[str, Key] = {}
+        super().__init__(SlotQueue(), self._key)
+
+    def use(self, graph: JobGraph, models: Mapping[str, ModelProfile], terms: ProjectTerms) -> None:
+        """Prioritise this graph's jobs by least slack to ``terms.deadline``."""
+        tasks = graph_tasks(graph, models, project="")
+        self._keys = slack_keys(tasks, {"": terms})
+
+    def _key(self, node: JobNode) -> Key:
+        return self._keys.get(f":{node.id}", (0.0, 0.0, 0.0, 0.0, 0, ""))
+
+
+def _span(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _at(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M %Z").strip()

@@ -1,0 +1,65 @@
+"""A run under a deadline: the plan is fitted, the prediction reported, the relay finishes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
+
+from shotrelay.engine.run import run
+from shotrelay.spec.vocabulary import Task
+
+CLOUD = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)]
+PROJECT = """name: ad
+takes: 2
+shots:
+  - {id: a, duration: 2, subject: a cat, role: hero}
+  - {id: b, duration: 3, subject: a dog}
+"""
+
+
+class Catalog:
+    models = LOCAL_MODELS + CLOUD
+
+
+def go(tmp: Path, deadline: datetime, notes: list[str] | None = None):  # type: ignore[no-untyped-def]
+    file = tmp / "ad.yaml"
+    file.write_text(PROJECT)
+    providers = {"local": FakeProvider("local"), "cloud": FakeProvider("cloud")}
+    result = run(
+        file,
+        providers=providers,
+        catalog=Catalog(),
+        hooks=hooks(FakeCutter()),
+        auto_approve=True,
+        deadline=deadline,
+        on_event=lambda e: (
+            notes.append(e.message) if notes is not None and e.kind == "note" else None
+        ),
+    )  # type: ignore[arg-type]
+    return file, providers, result
+
+
+def test_a_deadline_with_room_is_met_and_reported(tmp_path: Path) -> None:
+    notes: list[str] = []
+    _, providers, result = go(tmp_path, datetime.now(UTC) + timedelta(hours=6), notes)
+    assert result.status == "done"
+    assert result.deadline is not None and result.deadline["met"] is True
+    assert result.deadline["lines"][0].startswith("deadline ")
+    assert "predicted finish" in result.deadline["lines"][0]
+    assert "first preview" in result.deadline["lines"][1]
+    # room before the deadline: the hero shot got a third take, the plain shot kept two
+    assert result.deadline["trades"] == [
+        "shot a (hero): 2 takes -> 3 (room before the deadline; +$1.00)"
+    ]
+    assert len(providers["cloud"].submissions) == 3  # shot a: 3 takes on the cloud model
+    assert notes[: len(result.deadline["lines"])] == result.deadline["lines"]
+
+
+def test_a_deadline_already_past_is_said_and_the_plan_left_as_routed(tmp_path: Path) -> None:
+    _, _, result = go(tmp_path, datetime.now(UTC) - timedelta(minutes=5))
+    assert result.status == "done"
+    assert result.deadline is not None and result.deadline["met"] is False
+    assert result.deadline["trades"][0].startswith("predicted late even with every trade")
+    assert "after the deadline" in result.deadline["lines"][0]
