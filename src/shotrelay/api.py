@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,9 +17,13 @@ from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import dump_project, load_project
 from shotrelay.spec.models import Format, Project
 
+if TYPE_CHECKING:
+    from shotrelay.schedule.deadline import DeadlineFit
+
 __all__ = [
     "PlanResult",
     "find_project_file",
+    "fit_route_to_deadline",
     "init_project",
     "plan_file",
     "provider_ready",
@@ -134,6 +140,17 @@ def route_file(
     return route_project(
         project, catalog.models, budget_usd=budget_usd, available=available, preset=preset
     )
+
+
+def fit_route_to_deadline(
+    path: Path, plan: RoutePlan, deadline: datetime, *, catalog_files: Sequence[Path] = ()
+) -> DeadlineFit:
+    """Predict the routed plan's finish and trade it to fit ``deadline`` (docs/scheduling.md)."""
+    from shotrelay.schedule.deadline import fit_deadline
+
+    project = load_project(find_project_file(path))
+    models = {m.id: m for m in load_catalog(catalog_files).models}
+    return fit_deadline(project, plan, models, deadline)
 
 
 def _availability(catalog: Catalog) -> set[str]:

@@ -36,6 +36,14 @@ CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option("--catalog", help="Extra catalog file adding or overriding models."),
 ]
+DeadlineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--deadline",
+        help="ISO date-time or a duration from now (6h, 90m, 1h30m): predict the finish, "
+        "trade quality to meet it.",
+    ),
+]
 
 
 def friendly(fn: Callable[P, R]) -> Callable[P, R]:
@@ -123,12 +131,14 @@ def route(
         bool,
         typer.Option("--available-only", help="Only providers usable now (keys set, local)."),
     ] = False,
+    deadline: DeadlineOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
     """Which model touches each shot at each stage, why, at what cost and time."""
-    from shotrelay.api import route_file
+    from shotrelay.api import fit_route_to_deadline, route_file
     from shotrelay.present import route_report
+    from shotrelay.schedule.deadline import parse_deadline
 
     plan_ = route_file(
         project,
@@ -137,10 +147,17 @@ def route(
         available_only=available_only,
         catalog_files=catalog or [],
     )
+    fitted = None
+    if deadline is not None:
+        when = parse_deadline(deadline)
+        fitted = fit_route_to_deadline(project, plan_, when, catalog_files=catalog or [])
+        plan_ = fitted.plan
     if as_json:
-        print_json(plan_.to_json())
+        print_json({**plan_.to_json(), **({"deadline": fitted.summary()} if fitted else {})})
         return
     route_report(out, plan_)
+    for line in fitted.forecast_lines() if fitted else []:
+        out.print(line, highlight=False)
 
 
 @app.command()
@@ -213,12 +230,14 @@ def run(
         ),
     ] = False,
     takes: Annotated[int | None, typer.Option(help="Takes per shot (overrides the file).")] = None,
+    deadline: DeadlineOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Animatic first, then (after approval) generation, finishing and the cut."""
     from shotrelay.api import find_project_file
     from shotrelay.engine import run as engine_run
+    from shotrelay.schedule.deadline import parse_deadline
 
     result = engine_run(
         find_project_file(project),
@@ -226,11 +245,14 @@ def run(
         resubmit_unknown=resubmit_unknown,
         takes=takes,
         on_event=None if (quiet or as_json) else _progress,
+        deadline=parse_deadline(deadline) if deadline is not None else None,
     )
     if as_json:
         print_json(result.model_dump(mode="json", exclude={"plan"}))
     else:
         out.print(result.message, highlight=False)
+        for line in (result.deadline or {}).get("lines", []) if quiet else []:
+            out.print(line, highlight=False)
         for name in ("animatic", "final", "manifest"):
             path = getattr(result, name)
             if path:

@@ -51,7 +51,7 @@ def test_a_deadline_with_room_is_met_and_reported(tmp_path: Path) -> None:
     assert "first preview" in result.deadline["lines"][1]
     # room before the deadline: the hero shot got a third take, the plain shot kept two
     assert result.deadline["trades"] == [
-        "shot a (hero): 2 takes -> 3 (room before the deadline; +$1.00)"
+        "shot a (hero): takes 2 -> 3 (room before the deadline; +$1.00)"
     ]
     assert len(providers["cloud"].submissions) == 3  # shot a: 3 takes on the cloud model
     assert notes[: len(result.deadline["lines"])] == result.deadline["lines"]

@@ -53,7 +53,7 @@ def test_fewer_takes_drops_one_take_and_its_cost(plan: RoutePlan) -> None:
     st = new.shot("s2").stage(Stage.GENERATE)
     assert st is not None and st.params["takes"] == 1
     assert st.cost.usd == pytest.approx(plan.shot("s2").stage(Stage.GENERATE).cost.usd / 2)  # type: ignore[union-attr]
-    assert words == "shot s2: 2 takes -> 1 (fewer takes; saves $3.20 and one veo-3.1 call)"
+    assert words == "shot s2: takes 2 -> 1 (fewer takes; saves $3.20 and one veo-3.1 call)"
     assert fewer_takes(new, "s2", MODELS, project().format) is None  # never below one
 
 
@@ -90,7 +90,7 @@ def test_add_take_for_a_hero(plan: RoutePlan) -> None:
     out = add_take(plan, "s1", MODELS, project().format)
     assert out is not None
     assert out[0].shot("s1").stage(Stage.GENERATE).params["takes"] == 3  # type: ignore[union-attr]
-    assert out[1] == "shot s1 (hero): 2 takes -> 3 (room before the deadline; +$1.60)"
+    assert out[1] == "shot s1 (hero): takes 2 -> 3 (room before the deadline; +$1.60)"
 
 
 def predicted(p: Project, plan: RoutePlan) -> float:
@@ -107,10 +107,10 @@ def test_fit_trades_in_the_stated_order_until_the_deadline_is_met(plan: RoutePla
     entry = Entry(p, plan, ProjectTerms(deadline=100, shots=2))
     fitted = fit([entry], MODELS)
     words = fitted.trades["t"]
-    kinds = ["takes ->" in w or "faster" in w or "draft" in w for w in words]
+    kinds = ["takes " in w or "faster" in w or "draft" in w for w in words]
     assert all(kinds) and words, words
     first_faster = next(i for i, w in enumerate(words) if "faster" in w)
-    assert all("takes ->" in w for w in words[:first_faster])  # takes go first
+    assert all("takes " in w for w in words[:first_faster])  # takes go first
     assert fitted.forecast.projects["t"] <= 100
     assert fitted.late({"t": entry.terms}) == []
 
@@ -119,7 +119,7 @@ def test_fit_spends_room_on_hero_takes_within_the_budget(plan: RoutePlan) -> Non
     p = project()
     roomy = Entry(p, plan, ProjectTerms(deadline=10_000, shots=2), budget_usd=1_000)
     fitted = fit([roomy], MODELS)
-    assert fitted.trades["t"] == ["shot s1 (hero): 2 takes -> 3 (room before the deadline; +$1.60)"]
+    assert fitted.trades["t"] == ["shot s1 (hero): takes 2 -> 3 (room before the deadline; +$1.60)"]
     tight = Entry(p, plan, ProjectTerms(deadline=10_000, shots=2), budget_usd=plan.total_cost_usd)
     assert fit([tight], MODELS).trades["t"] == []
 

@@ -21,24 +21,25 @@ from shotrelay.spec.models import Project
 
 __all__ = ["DeadlineFit", "GraphSlots", "fit_deadline", "parse_deadline"]
 
-_DURATION = re.compile(
-    r"^\s*(?:(\d+(?:\.\d+)?)d)?\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*$"
-)
+_NUM = r"(\d+(?:\.\d+)?)"
+_DURATION = re.compile(rf"^(?:{_NUM}d)?(?:{_NUM}h)?(?:{_NUM}m)?(?:{_NUM}s)?$")
 
 
 def parse_deadline(text: str, now: datetime | None = None) -> datetime:
     """An ISO datetime (UTC when it names no zone), or a duration from now: 6h, 90m, 1h30m, 2d."""
     now = now or datetime.now(UTC)
-    match = _DURATION.match(text)
+    match = _DURATION.match(text.strip().replace(" ", ""))
     if match and any(match.groups()):
-        days, hours, minutes = (float(g or 0) for g in match.groups())
-        return now + timedelta(days=days, hours=hours, minutes=minutes)
+        days, hours, minutes, seconds = (float(g or 0) for g in match.groups())
+        return now + timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise SpecError(
-            f"deadline {text!r}: give an ISO date and time (2026-11-27T18:00, "
-            "2026-11-27T18:00+01:00) or a duration from now (6h, 90m, 1h30m, 2d)"
+            f"{text!r} is neither a date-time nor a duration",
+            file="--deadline",
+            fix="give an ISO date-time (2026-11-27T18:00, 2026-11-27T18:00+01:00) "
+            "or a duration from now (6h, 90m, 1h30m, 2d, 45s)",
         ) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
@@ -62,6 +63,10 @@ class DeadlineFit(BaseModel):
 
     def lines(self) -> list[str]:
         """The fit in words: prediction, first preview, then each trade."""
+        return [*self.forecast_lines(), *(f"traded: {t}" for t in self.trades)]
+
+    def forecast_lines(self) -> list[str]:
+        """The prediction and first preview in words (and "nothing traded" if so)."""
         slack = (self.deadline - self.predicted_finish).total_seconds()
         verdict = (
             f"{_span(slack)} before the deadline"
@@ -76,7 +81,7 @@ class DeadlineFit(BaseModel):
         ]
         if not self.trades:
             out.append("nothing traded: the routed plan fits")
-        return out + [f"traded: {t}" for t in self.trades]
+        return out
 
     def summary(self) -> dict[str, object]:
         """The stable object `--json` prints under "deadline"."""

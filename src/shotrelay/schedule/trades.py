@@ -36,7 +36,7 @@ def fewer_takes(
         return None
     new = _retake(st, takes - 1)
     return _replace(plan, shot_id, st, [new]), (
-        f"shot {shot_id}: {takes} takes -> {takes - 1} (fewer takes; "
+        f"shot {shot_id}: takes {takes} -> {takes - 1} (fewer takes; "
         f"saves ${st.cost.usd - new.cost.usd:.2f} and one {st.model} call)"
     )
 
@@ -51,7 +51,7 @@ def add_take(
     takes = int(st.params.get("takes", 1))
     new = _retake(st, takes + 1)
     return _replace(plan, shot_id, st, [new]), (
-        f"shot {shot_id} (hero): {takes} takes -> {takes + 1} (room before the deadline; "
+        f"shot {shot_id} (hero): takes {takes} -> {takes + 1} (room before the deadline; "
         f"+${new.cost.usd - st.cost.usd:.2f})"
     )
 
