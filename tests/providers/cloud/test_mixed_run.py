@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,14 @@ def test_three_providers_run_to_a_final_cut(mixed: tuple[Path, RunResult]) -> No
     assert stages[("hero", Stage.GENERATE)] == "runway"
     assert stages[("broll", Stage.GENERATE)] == "luma"
     assert stages[("talk", Stage.LIPSYNC)] == "sync"
+
+
+def test_each_providers_own_job_id_is_journalled(mixed: tuple[Path, RunResult]) -> None:
+    _, result = mixed
+    with sqlite3.connect(result.workspace / "journal.sqlite") as db:
+        dump = "\n".join(db.iterdump())
+    for remote_id in ("img-1", "vid-1", "gen-1", "sync-1"):
+        assert remote_id in dump
 
 
 def test_runway_gets_its_dialect_and_the_character_reference(
