@@ -95,3 +95,14 @@ def test_cli_doctor_names_variables_never_values(
         rows = {p["name"]: p for p in json.loads(result.output)["providers"]}
         assert rows["runway"]["usable"] and not rows["luma"]["usable"]
         assert rows["sora"]["missing_env"] == ["OPENAI_API_KEY"]
+
+
+def test_planners_are_listed_with_the_key_they_need(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    found = diagnose({}, catalog=[], engines=NO_ENGINES, credentials=Credentials(env={}))
+    rows = {p.name: p for p in found.planners}
+    assert rows["rules"].usable
+    assert rows["anthropic"].usable
+    assert not rows["gemini"].usable and rows["gemini"].missing_env == ["GEMINI_API_KEY"]
+    assert KEY not in found.model_dump_json()

@@ -40,6 +40,15 @@ def register(app: typer.Typer, friendly: Callable[[Any], Any]) -> None:
                 str(len(p.models)),
             )
         out.print(table)
+        planners = Table("planner", "usable", "why", "set", title="planners (plan --planner)")
+        for p in found.planners:
+            planners.add_row(
+                p.name,
+                "[green]yes[/]" if p.usable else "[red]no[/]",
+                p.reason,
+                " ".join(p.missing_env) or "-",
+            )
+        out.print(planners)
         engines = Table("engine", "present", "detail", title="local engines")
         for e in found.engines:
             engines.add_row(e.name, "[green]yes[/]" if e.present else "[red]no[/]", e.detail)

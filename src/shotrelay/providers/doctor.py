@@ -44,6 +44,7 @@ class Diagnosis(_Row):
     """What ``doctor`` found."""
 
     providers: list[ProviderCheck]
+    planners: list[ProviderCheck] = Field(default_factory=list)
     engines: list[EngineCheck]
 
     @property
@@ -116,6 +117,26 @@ def _missing_env(
     return [n for n in names if credentials.get(n) is None]
 
 
+def check_planners(credentials: Credentials | None = None) -> list[ProviderCheck]:
+    """The planners of ``shotrelay plan --planner``: usable or not, and the key they need."""
+    from shotrelay.plan.registry import get_planner, planner_names
+
+    credentials = credentials or Credentials()
+    checks: list[ProviderCheck] = []
+    for name in planner_names():
+        planner: object = None
+        try:
+            planner = get_planner(name)
+            check = getattr(planner, "available", None)
+            usable, reason = check() if callable(check) else (True, "built in")
+        except Exception as exc:  # a broken planner is reported, not fatal
+            usable, reason = False, f"cannot load: {type(exc).__name__}"
+        key_env = getattr(planner, "key_env", None) if usable is False else None
+        missing = [key_env] if isinstance(key_env, str) and not credentials.get(key_env) else []
+        checks.append(ProviderCheck(name=name, usable=usable, reason=reason, missing_env=missing))
+    return checks
+
+
 def diagnose(
     providers: Mapping[str, Provider] | None = None,
     *,
@@ -123,6 +144,7 @@ def diagnose(
     credentials: Credentials | None = None,
     load_errors: Mapping[str, str] | None = None,
     engines: list[EngineCheck] | None = None,
+    planners: list[ProviderCheck] | None = None,
 ) -> Diagnosis:
     """Check every installed provider (and every plug-in that failed to load).
 
@@ -166,5 +188,7 @@ def diagnose(
                 reason += " (install the package it needs)"
             checks.append(ProviderCheck(name=name, usable=False, reason=reason))
     return Diagnosis(
-        providers=checks, engines=check_engines() if engines is None else list(engines)
+        providers=checks,
+        planners=check_planners(credentials) if planners is None else list(planners),
+        engines=check_engines() if engines is None else list(engines),
     )
