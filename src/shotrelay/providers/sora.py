@@ -10,6 +10,7 @@ prompt, no last frame.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Any, ClassVar
@@ -89,13 +90,24 @@ class SoraProvider(HttpProvider):
             raise self._error(InvalidInput, "image_to_video needs a first_frame", request.model.id)
         return HttpCall(url="/v1/videos", form=fields, files=files)
 
+    async def submit(self, request: JobRequest) -> Handle:
+        """Start the video; the fitted reference file is removed once it was sent."""
+        call = self.build_submit(request)
+        try:
+            body = await self.send(call, model=request.model.id)
+        finally:
+            for path in call.files.values():
+                if isinstance(path, Path):
+                    path.unlink(missing_ok=True)
+        return self.parse_submit(body, request)
+
     def _reference(self, request: JobRequest, size: str) -> Path:
         """The first frame fitted (cropped, not stretched) to exactly ``size``, as a PNG."""
         source = request.inputs["first_frame"]
         width, height = (int(x) for x in size.split("x"))
-        folder = Path(tempfile.gettempdir()) / "shotrelay-sora"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{request.job_id}-{width}x{height}.png"
+        fd, name = tempfile.mkstemp(prefix=f"shotrelay-sora-{request.job_id}-", suffix=".png")
+        os.close(fd)
+        target = Path(name)
         try:
             with Image.open(source) as image:
                 fitted = ImageOps.fit(image.convert("RGB"), (width, height))

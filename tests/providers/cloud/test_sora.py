@@ -4,6 +4,7 @@ seven loopback scenarios (success, 429, 5xx, moderation, malformed, truncated, t
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,8 @@ def test_first_frame_goes_as_input_reference_fitted_to_the_size(
     run(sora(server).submit(req))
     sent = server.received("POST", "/v1/videos")[0]
     ctype = sent.headers["content-type"]
+    # the fitted copy was a temporary file, removed once sent
+    assert not any(Path(tempfile.gettempdir()).glob(f"shotrelay-sora-{req.job_id}-*"))
     parts = parse_multipart(ctype, sent.body)
     assert parts["size"] == b"720x1280"
     assert filenames(ctype, sent.body)["input_reference"]
