@@ -100,18 +100,34 @@ def predicted(p: Project, plan: RoutePlan) -> float:
     return fc.projects["t"]
 
 
-def test_fit_trades_in_the_stated_order_until_the_deadline_is_met(plan: RoutePlan) -> None:
+def test_fit_takes_fewer_takes_first_when_takes_share_one_slot(plan: RoutePlan) -> None:
+    # veo-3.1 with one slot: keyframes 6 s, then 108 + 108 + 156 + 156 s in a row -> 534 s.
+    # One take fewer on s2 (the last to finish, not a hero) -> 378 s: fits 400.
+    one_slot = {**MODELS, "veo-3.1": MODELS["veo-3.1"].model_copy(update={"concurrency": 1})}
+    entry = Entry(project(), plan, ProjectTerms(deadline=400, shots=2))
+    fitted = fit([entry], one_slot)
+    assert fitted.trades["t"] == [
+        "shot s2: takes 2 -> 1 (fewer takes; saves $3.20 and one veo-3.1 call)"
+    ]
+    assert fitted.forecast.projects["t"] == pytest.approx(378)
+
+
+def test_fit_keeps_takes_that_run_side_by_side_and_trades_the_model(plan: RoutePlan) -> None:
+    # Ten slots: s2's two takes run together, so dropping one would not finish sooner
+    # (162 s either way); the faster sibling does: 6 + 78 = 84 s. Then s1 (6 + 108 = 114 s)
+    # is the late one: its faster sibling makes it 60 s. Heroes go last, takes stay.
     p = project()
-    # Alone: keyframe 6 s, then s2's two takes at 156 s in parallel -> 162 s.
     assert predicted(p, plan) == pytest.approx(162)
     entry = Entry(p, plan, ProjectTerms(deadline=100, shots=2))
     fitted = fit([entry], MODELS)
-    words = fitted.trades["t"]
-    kinds = ["takes " in w or "faster" in w or "draft" in w for w in words]
-    assert all(kinds) and words, words
-    first_faster = next(i for i, w in enumerate(words) if "faster" in w)
-    assert all("takes " in w for w in words[:first_faster])  # takes go first
-    assert fitted.forecast.projects["t"] <= 100
+    assert fitted.trades["t"] == [
+        "shot s2 generate: veo-3.1 -> veo-3.1-fast (faster model of the same family; "
+        "about 156 s -> 78 s a take, $6.40 -> $2.40)",
+        "shot s1 generate: veo-3.1 -> veo-3.1-fast (faster model of the same family; "
+        "about 108 s -> 54 s a take, $3.20 -> $1.20)",
+    ]
+    assert fitted.plans["t"].shot("s2").stage(Stage.GENERATE).params["takes"] == 2  # type: ignore[union-attr]
+    assert fitted.forecast.projects["t"] == pytest.approx(84)
     assert fitted.late({"t": entry.terms}) == []
 
 

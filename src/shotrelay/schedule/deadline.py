@@ -147,6 +147,8 @@ class GraphSlots(PrioritySlots):
 
 
 def _span(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
     minutes = round(seconds / 60)
     if minutes < 60:
         return f"{minutes} min"

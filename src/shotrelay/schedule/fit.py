@@ -83,7 +83,8 @@ def fit(
     deadline. The late project with the earliest deadline goes first (it delays the ones
     after it): if even every trade would leave it late it is demoted behind the others,
     untouched; otherwise it gives up one thing at a time, in the order of ``TRADES``, on its
-    last-finishing shot first (heroes last), until it fits. Then hero shots of projects that
+    last-finishing shot first (heroes last), keeping a trade only if it brings the predicted
+    finish forward, until it fits. Then hero shots of projects that
     traded nothing get another take (up to ``max_takes``) while every on-time project stays
     on time, within its budget and, with ``cost_neutral``, within what the trades saved.
     """
@@ -102,9 +103,12 @@ def fit(
         return sorted(out, key=lambda n: by_name[n].terms.deadline or 0.0)
 
     fc, keys = run()
+    checked: set[str] = set()
+    useless: dict[str, set[tuple[str, str]]] = {n: set() for n in by_name}
     while todo := late(fc):
         name = todo[0]
-        if not trades[name]:  # first time late: could it make it at all?
+        if name not in checked:  # first time late: could it make it at all?
+            checked.add(name)
             before = plans[name]
             plans[name] = _all_trades(by_name[name], before, fc, models)
             whole, _ = run()
@@ -117,14 +121,21 @@ def fit(
                 )
                 fc, keys = run()
                 continue
-        step = _next_trade(by_name[name], plans[name], fc, models)
+        step = _next_trade(by_name[name], plans[name], fc, models, useless[name])
         if step is None:
             demoted.append(name)
             trades[name].append("still predicted late with nothing left to trade: demoted")
-        else:
-            plans[name], words = step
+            fc, keys = run()
+            continue
+        before, (plans[name], words, tag) = plans[name], step
+        trial, trial_keys = run()
+        if trial.projects[name] < fc.projects[name] - 1e-6:
+            fc, keys = trial, trial_keys
             trades[name].append(words)
-        fc, keys = run()
+            useless[name].clear()  # the bottleneck moved: what did not help may now
+        else:  # it would not finish sooner (e.g. takes run side by side): keep the quality
+            plans[name] = before
+            useless[name].add(tag)
     saved = sum(plan_cost(e.plan) - plan_cost(plans[e.project.name]) for e in entries)
     room = saved if cost_neutral else float("inf")
     ok = {
@@ -140,19 +151,19 @@ def fit(
             st = plans[name].shot(shot.id).stage(Stage.GENERATE)
             if shot.role != Role.HERO or st is None or int(st.params.get("takes", 1)) >= max_takes:
                 continue
-            step = add_take(plans[name], shot.id, models, e.project.format)
-            if step is None:
+            more = add_take(plans[name], shot.id, models, e.project.format)
+            if more is None:
                 continue
-            extra = plan_cost(step[0]) - plan_cost(plans[name])
-            over = e.budget_usd is not None and plan_cost(step[0]) > e.budget_usd + 1e-9
+            extra = plan_cost(more[0]) - plan_cost(plans[name])
+            over = e.budget_usd is not None and plan_cost(more[0]) > e.budget_usd + 1e-9
             if over or extra > room + 1e-9:
                 continue
             before = plans[name]
-            plans[name] = step[0]
+            plans[name] = more[0]
             trial, trial_keys = run()
             if all(not _past(by_name[n], trial, margin) for n in ok):
                 fc, keys, room = trial, trial_keys, room - extra
-                trades[name].append(step[1])
+                trades[name].append(more[1])
             else:
                 plans[name] = before
     return Fitted(plans=plans, trades=trades, forecast=fc, demoted=demoted, keys=keys)
@@ -170,22 +181,28 @@ def _past(entry: Entry, fc: Forecast, margin: float) -> bool:
 def _all_trades(
     entry: Entry, plan: RoutePlan, fc: Forecast, models: Mapping[str, ModelProfile]
 ) -> RoutePlan:
-    while (step := _next_trade(entry, plan, fc, models)) is not None:
+    while (step := _next_trade(entry, plan, fc, models, set())) is not None:
         plan = step[0]
     return plan
 
 
 def _next_trade(
-    entry: Entry, plan: RoutePlan, fc: Forecast, models: Mapping[str, ModelProfile]
-) -> tuple[RoutePlan, str] | None:
+    entry: Entry,
+    plan: RoutePlan,
+    fc: Forecast,
+    models: Mapping[str, ModelProfile],
+    skip: set[tuple[str, str]],
+) -> tuple[RoutePlan, str, tuple[str, str]] | None:
     name = entry.project.name
     shots = sorted(
         entry.project.shots,
         key=lambda s: (s.role == Role.HERO, -fc.shots.get((name, s.id), 0.0)),
     )
-    for _, trade in TRADES:
+    for kind, trade in TRADES:
         for shot in shots:
+            if (kind, shot.id) in skip:
+                continue
             step = trade(plan, shot.id, models, entry.project.format)
             if step is not None:
-                return step
+                return step[0], step[1], (kind, shot.id)
     return None
