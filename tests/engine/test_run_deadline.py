@@ -7,7 +7,9 @@ from pathlib import Path
 
 from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
+from shotrelay.engine.deadline import DeadlineRun
 from shotrelay.engine.run import run
+from shotrelay.schedule.slots import SlotQueue
 from shotrelay.spec.vocabulary import Task
 
 CLOUD = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)]
@@ -63,3 +65,10 @@ def test_a_deadline_already_past_is_said_and_the_plan_left_as_routed(tmp_path: P
     assert result.deadline is not None and result.deadline["met"] is False
     assert result.deadline["trades"][0].startswith("predicted late even with every trade")
     assert "after the deadline" in result.deadline["lines"][0]
+
+
+def test_a_shared_studio_queue_prioritises_even_without_a_deadline() -> None:
+    assert DeadlineRun(None).slots is None
+    queue = SlotQueue()
+    shared = DeadlineRun(None, queue).slots
+    assert shared is not None and shared.queue is queue

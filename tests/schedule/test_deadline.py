@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -12,9 +13,14 @@ from typer.testing import CliRunner
 
 from shotrelay.catalog import builtin_models
 from shotrelay.cli import app
+from shotrelay.engine.graph import JobGraph
+from shotrelay.engine.jobs import JobNode
 from shotrelay.errors import SpecError
 from shotrelay.route import route_project
-from shotrelay.schedule.deadline import fit_deadline, parse_deadline
+from shotrelay.schedule.deadline import GraphSlots, fit_deadline, parse_deadline
+from shotrelay.schedule.priority import ProjectTerms
+from shotrelay.schedule.slots import SlotQueue
+from shotrelay.sim.clock import run_virtual
 from shotrelay.spec.loader import load_project
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -84,3 +90,50 @@ def test_cli_run_rejects_a_bad_deadline_before_doing_anything(tmp_path: Path) ->
     assert result.exit_code == 2
     assert "neither a date-time nor a duration" in result.output
     assert not (tmp_path / ".shotrelay").exists()
+
+
+def _graph(name: str, shots: int) -> JobGraph:
+    nodes = {
+        f"s{i}/generate/t1": JobNode(
+            id=f"s{i}/generate/t1",
+            shot_id=f"s{i}",
+            step="generate",
+            take=1,
+            model="veo-3.1",
+            params={"clip_seconds": 4.0},
+        )
+        for i in range(1, shots + 1)
+    }
+    ids = [f"s{i}" for i in range(1, shots + 1)]
+    return JobGraph(
+        project=name, nodes=nodes, shots=ids, finals={s: f"{s}/generate/t1" for s in ids}
+    )
+
+
+def test_projects_sharing_a_queue_take_slots_by_deadline() -> None:
+    one = {"veo-3.1": MODELS["veo-3.1"].model_copy(update={"concurrency": 1})}
+    queue = SlotQueue()
+    late, soon, untracked = GraphSlots(queue), GraphSlots(queue), GraphSlots(queue)
+    t0 = NOW.timestamp()
+    late.use(_graph("late", 2), one, ProjectTerms(deadline=t0 + 36_000, release=t0, shots=2))
+    soon.use(_graph("soon", 2), one, ProjectTerms(deadline=t0 + 3_600, release=t0, shots=2))
+
+    async def main() -> list[str]:
+        log: list[str] = []
+
+        async def job(slots: GraphSlots, tag: str, shot: str) -> None:
+            node = _graph("x", 2).nodes[f"{shot}/generate/t1"]
+            async with slots.slot(one["veo-3.1"], node):
+                log.append(f"{tag}:{shot}")
+                await asyncio.sleep(10)
+
+        await asyncio.gather(
+            job(untracked, "new", "s1"),
+            job(late, "late", "s1"),
+            job(late, "late", "s2"),
+            job(soon, "soon", "s2"),
+            job(soon, "soon", "s1"),
+        )
+        return log
+
+    assert run_virtual(main()) == ["soon:s1", "soon:s2", "late:s1", "late:s2", "new:s1"]

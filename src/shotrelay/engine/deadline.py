@@ -18,18 +18,24 @@ from shotrelay.spec.models import Project
 
 if TYPE_CHECKING:
     from shotrelay.schedule.deadline import DeadlineFit, GraphSlots
+    from shotrelay.schedule.slots import SlotQueue
 
 __all__ = ["DeadlineRun"]
 
 
 class DeadlineRun:
-    """Deadline handling for one run; does nothing when there is no deadline."""
+    """Deadline handling for one run; does nothing without a deadline or a shared queue.
 
-    def __init__(self, when: datetime | None) -> None:
+    ``queue`` is a studio's SlotQueue shared with other runs in the same process: their
+    jobs then take the providers' slots by deadline, then least slack.
+    """
+
+    def __init__(self, when: datetime | None, queue: SlotQueue | None = None) -> None:
         from shotrelay.schedule.deadline import GraphSlots
 
         self.when = when if when is None or when.tzinfo else when.replace(tzinfo=UTC)
-        self.slots: GraphSlots | None = GraphSlots() if when is not None else None
+        wanted = when is not None or queue is not None
+        self.slots: GraphSlots | None = GraphSlots(queue) if wanted else None
         self.fitted: DeadlineFit | None = None
 
     def fit(
@@ -53,13 +59,18 @@ class DeadlineRun:
         return self.fitted.plan
 
     def track(self, graph: JobGraph, models: Mapping[str, ModelProfile]) -> None:
-        """Prioritise ``graph``'s jobs by least slack to the deadline from now."""
-        if self.slots is None or self.when is None:
+        """Prioritise ``graph``'s jobs by deadline, then least slack (Unix time, so runs
+        sharing a queue compare)."""
+        if self.slots is None:
             return
         from shotrelay.schedule.priority import ProjectTerms
 
-        left = (self.when - datetime.now(UTC)).total_seconds()
-        self.slots.use(graph, models, ProjectTerms(deadline=left, shots=len(graph.shots)))
+        terms = ProjectTerms(
+            deadline=self.when.timestamp() if self.when is not None else None,
+            release=datetime.now(UTC).timestamp(),
+            shots=len(graph.shots),
+        )
+        self.slots.use(graph, models, terms)
 
     def summary(self) -> dict[str, Any] | None:
         """Predicted finish, first preview, trades and their lines, for RunResult."""

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +29,9 @@ from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import load_project
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage
+
+if TYPE_CHECKING:
+    from shotrelay.schedule.slots import SlotQueue
 
 __all__ = [
     "EngineHooks",
@@ -112,6 +115,7 @@ def run(
     takes: int | None = None,
     hooks: EngineHooks | None = None,
     deadline: datetime | None = None,
+    studio: SlotQueue | None = None,
 ) -> RunResult:
     """Animatic, structure gate, routed relay, cut and manifest (see docs/engine.md)."""
     return asyncio.run(
@@ -126,6 +130,7 @@ def run(
             takes=takes,
             hooks=hooks,
             deadline=deadline,
+            studio=studio,
         )
     )
 
@@ -142,11 +147,12 @@ async def run_async(
     takes: int | None = None,
     hooks: EngineHooks | None = None,
     deadline: datetime | None = None,
+    studio: SlotQueue | None = None,
 ) -> RunResult:
     """The same as :func:`run`, inside a running event loop."""
     hooks = hooks or EngineHooks()
     ws, project = _open(project_path, workdir)
-    due = DeadlineRun(deadline or project.deadline)
+    due = DeadlineRun(deadline or project.deadline, studio)
     models_list = _catalog(catalog).models
     models = {m.id: m for m in models_list}
     provs = dict(providers) if providers is not None else _load_providers()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -130,20 +131,22 @@ def fit_deadline(
 class GraphSlots(PrioritySlots):
     """PrioritySlots for one project whose graph is known only later (see :meth:`use`).
 
-    Until then every job has the same key, so slots go first come, first served.
+    Several projects' GraphSlots may share one ``queue`` (a studio): give their terms in
+    the same clock (e.g. Unix time) so their keys compare. Jobs of a graph not yet in use
+    go after those of graphs in use, first come, first served among themselves.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, queue: SlotQueue | None = None) -> None:
         self._keys: dict[str, Key] = {}
-        super().__init__(SlotQueue(), self._key)
+        super().__init__(queue or SlotQueue(), self._key)
 
     def use(self, graph: JobGraph, models: Mapping[str, ModelProfile], terms: ProjectTerms) -> None:
-        """Prioritise this graph's jobs by least slack to ``terms.deadline``."""
+        """Prioritise this graph's jobs: its deadline, then least slack within it."""
         tasks = graph_tasks(graph, models, project="")
         self._keys = slack_keys(tasks, {"": terms})
 
     def _key(self, node: JobNode) -> Key:
-        return self._keys.get(f":{node.id}", (0.0, 0.0, 0.0, 0.0, 0, ""))
+        return self._keys.get(f":{node.id}", (0.0, math.inf, 0.0, math.inf, 0, node.id))
 
 
 def _span(seconds: float) -> str:

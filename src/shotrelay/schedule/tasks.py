@@ -62,7 +62,7 @@ def graph_tasks(
     heroes: Sequence[str] = (),
 ) -> list[Task]:
     """Tasks for every node of ``graph``; ids are ``<project>:<node id>``."""
-    name = project or graph.project
+    name = graph.project if project is None else project
     order = {s: i for i, s in enumerate(graph.shots)}
     out: list[Task] = []
     for node in graph.nodes.values():
