@@ -36,7 +36,6 @@ class SlotQueue:
         self.settle_s = settle_s
         self._models: dict[str, _Model] = {}
         self._seq = itertools.count()
-        self.granted: list[tuple[str, Key]] = []
 
     @asynccontextmanager
     async def acquire(self, model: ModelProfile, key: Key) -> AsyncIterator[None]:
@@ -52,7 +51,6 @@ class SlotQueue:
                 m.busy -= 1
                 self._kick(m)
             raise
-        self.granted.append((model.id, key))
         try:
             yield
         finally:
