@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from shotrelay.engine.jobs import Job, derive_seed
 from shotrelay.spec.vocabulary import Task
 
@@ -55,3 +59,42 @@ def test_seeds_are_deterministic_and_differ_by_take_and_redo() -> None:
     }
     assert len(seeds) == 4
     assert all(0 <= s < 2**31 for s in seeds)
+
+
+def test_each_take_reserves_its_share_and_the_keyframe_is_priced_once(tmp_path: Path) -> None:
+    from shotrelay.catalog import load_catalog
+    from shotrelay.engine import ArtifactStore, build_graph
+    from shotrelay.route import route_project
+    from shotrelay.spec.models import Project, Shot
+    from shotrelay.spec.vocabulary import Stage
+
+    models = load_catalog(use_env=False).models
+    one = Project(name="t", takes=1, shots=[Shot(duration=5, subject="a kettle", role="hero")])
+    three = one.model_copy(update={"takes": 3})
+    plan1, plan3 = route_project(one, models), route_project(three, models)
+    gen1, gen3 = plan1.shots[0].stage(Stage.GENERATE), plan3.shots[0].stage(Stage.GENERATE)
+    key1, key3 = plan1.shots[0].stage(Stage.KEYFRAME), plan3.shots[0].stage(Stage.KEYFRAME)
+    assert gen1 and gen3 and key1 and key3 and gen1.model == gen3.model
+    assert gen3.cost.usd == pytest.approx(3 * gen1.cost.usd)
+    assert key3.cost.usd == pytest.approx(key1.cost.usd)  # one keyframe for all takes
+
+    graph = build_graph(
+        three,
+        plan3,
+        {m.id: m for m in models},
+        store=ArtifactStore(tmp_path / "store"),
+        compile=lambda stage, shot, project, model, packet: ("p", ""),
+        packets=lambda _s: _NoPacket(),
+    )
+    takes = [n for n in graph.nodes.values() if n.step == "generate"]
+    assert len(takes) == 3
+    for node in takes:
+        assert node.estimate is not None
+        assert node.estimate.usd == pytest.approx(gen1.cost.usd)
+        assert "takes" not in node.estimate.rule
+
+
+class _NoPacket:
+    def __init__(self) -> None:
+        self.reference_images: list[Path] = []
+        self.handoff = False

@@ -98,6 +98,16 @@ def stage_params(route: StageRoute, shot: Shot, project: Project) -> dict[str, A
     return params
 
 
+def _per_take(stage_cost: CostEstimate, routed_takes: int) -> CostEstimate:
+    """One take's share of a generate stage's estimate (the router prices all takes)."""
+    n = max(1, routed_takes)
+    if n == 1:
+        return stage_cost
+    return CostEstimate(
+        usd=round(stage_cost.usd / n, 6), rule=stage_cost.rule.removesuffix(f" x {n} takes")
+    )
+
+
 def estimate_cost(model: ModelProfile, params: Mapping[str, Any]) -> CostEstimate:
     """Cost of one call of ``model`` with these parameters (used for fallbacks)."""
     seconds = float(params.get("clip_seconds") or params.get("seconds") or 0.0)
@@ -176,10 +186,16 @@ def build_graph(
             if st.stage == Stage.GENERATE:
                 take_ids = []
                 count = takes or int(st.params.get("takes", n_takes))
+                per_take = _per_take(st.cost, int(st.params.get("takes", n_takes)))
                 for t in range(1, max(1, count) + 1):
                     seed = derive_seed(project.name, shot.id, t, rev)
                     node = base.model_copy(
-                        update={"id": f"{base.id}/t{t}", "take": t, "seed": seed}
+                        update={
+                            "id": f"{base.id}/t{t}",
+                            "take": t,
+                            "seed": seed,
+                            "estimate": per_take,
+                        }
                     )
                     nodes[node.id] = node
                     take_ids.append(node.id)

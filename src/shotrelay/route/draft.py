@@ -71,8 +71,9 @@ def _unit_figures(
     table: ModelTable, stage: Stage, shot: Shot, clips: np.ndarray, takes: int, chars: int
 ) -> tuple[np.ndarray, np.ndarray]:
     if stage == Stage.KEYFRAME:
+        # One keyframe per shot, whatever the number of takes generated from it.
         zero = np.zeros(len(table))
-        return table.costs(zero, images=1) * takes, table.latencies(zero) * takes
+        return table.costs(zero, images=1), table.latencies(zero)
     if stage == Stage.TTS:
         secs = np.full(len(table), shot.duration)
         return table.costs(secs, chars=chars), table.latencies(secs)

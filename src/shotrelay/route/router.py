@@ -178,7 +178,7 @@ def _estimate(ctx: _Ctx, stage: Stage, row: int) -> CostEstimate:
     else:
         clip = float(sd.clips[row])
         est = model.pricing.estimate(seconds=clip, resolution=res, label=model.name)
-    if stage in (Stage.KEYFRAME, Stage.GENERATE) and ctx.takes > 1:
+    if stage == Stage.GENERATE and ctx.takes > 1:
         est = CostEstimate(
             usd=round(est.usd * ctx.takes, 6), rule=f"{est.rule} x {ctx.takes} takes"
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shotrelay.catalog.profile import CostEstimate, ModelProfile
+from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.executor import Executor, Outcome, TakeResult
 from shotrelay.engine.graph import SELECT, JobGraph, build_graph
@@ -160,15 +160,13 @@ async def _studio(
         name = sp.project.name
         stores[name] = ArtifactStore(root / name / "store", fsync=False)
         journals[name] = Journal(root / name / "journal.sqlite")
-        graphs[name] = _per_take(
-            build_graph(
-                sp.project,
-                sp.plan,
-                by_id,
-                store=stores[name],
-                compile=_compile,
-                packets=lambda _s: _Packet(),
-            )
+        graphs[name] = build_graph(
+            sp.project,
+            sp.plan,
+            by_id,
+            store=stores[name],
+            compile=_compile,
+            packets=lambda _s: _Packet(),
         )
     slots = slots_for(graphs)
     loop = asyncio.get_running_loop()
@@ -234,22 +232,6 @@ async def _studio(
         capacity_bound_s=cap,
         qualities=qualities,
     )
-
-
-def _per_take(graph: JobGraph) -> JobGraph:
-    """Each take's estimate for one call (build_graph gives every take the stage's total)."""
-    nodes = dict(graph.nodes)
-    for node in graph.nodes.values():
-        if node.step != SELECT or len(node.takes) < 2:
-            continue
-        for tid in node.takes:
-            take = nodes[tid]
-            if take.estimate is not None:
-                one = CostEstimate(
-                    usd=round(take.estimate.usd / len(node.takes), 6), rule=take.estimate.rule
-                )
-                nodes[tid] = take.model_copy(update={"estimate": one})
-    return graph.model_copy(update={"nodes": nodes})
 
 
 def _shots(
