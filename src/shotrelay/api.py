@@ -102,9 +102,7 @@ def plan_file(
             written=False,
             message=f"{file}: {len(project.shots)} shots written by hand, kept as they are",
         )
-    planned = plan_project(
-        project, load_catalog(catalog_files).models, get_planner(planner)
-    )
+    planned = plan_project(project, load_catalog(catalog_files).models, get_planner(planner))
     file.write_text(dump_project(planned), encoding="utf-8")
     return PlanResult(
         project=planned,
