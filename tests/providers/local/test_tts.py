@@ -16,8 +16,9 @@ def test_piper_speaks_a_line_of_plausible_length(tmp_path: Path) -> None:
     speech = tts.synthesize(LINE, tmp_path / "line.wav")
     if speech.engine != "piper":
         pytest.skip(f"piper could not run here: {speech.warning}")
-    # Ten words at a speaking pace of 2-4 words a second.
-    assert 2.0 < speech.seconds < 6.0
+    # Ten words at a speaking pace of 2-6 words a second (piper's voice speaks briskly,
+    # near 5 a second; silence or a cut-off would be far below, a stuck decoder far above).
+    assert 1.6 < speech.seconds < 6.0
     with wave.open(str(speech.path)) as w:
         assert w.getnframes() > 0
 
