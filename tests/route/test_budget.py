@@ -213,3 +213,33 @@ def test_budget_that_fits_changes_nothing(gens: list[ModelProfile], project: Mak
     assert [st.model for s in plan.shots for st in s.stages] == [
         st.model for s in free.shots for st in s.stages
     ]
+
+
+def test_trading_an_edit_stage_to_a_low_resolution_model_is_described(
+    mk: MakeModel, project: MakeProject, support: list[ModelProfile]
+) -> None:
+    # An edit model below the project's resolution is still a plain option: only generate
+    # options bundle an upscale, so the trade line must not look for one.
+    models = [
+        *support,
+        mk("gen", usd=0.1),
+        mk("ed-top", tasks=["video_to_video"], usd=1.0, scores={"aesthetics": 0.9}),
+        mk(
+            "ed-low",
+            tasks=["video_to_video"],
+            usd=0.1,
+            resolutions=["720p"],
+            scores={"aesthetics": 0.5},
+        ),
+    ]
+    p = project(
+        [{"duration": 5, "edit": "remove the street sign"}], policy={"quality_vs_cost": 1.0}
+    )
+    best = route_project(p, models)
+    edit = best.shots[0].stage(Stage.EDIT)
+    assert edit is not None and edit.model == "ed-top"
+    plan = route_project(p, models, budget_usd=best.total_cost_usd - 1.0)
+    assert plan.shots[0].stage(Stage.EDIT).model == "ed-low"  # type: ignore[union-attr]
+    assert plan.trades == [plan.trades[0]] and plan.trades[0].startswith(
+        "s1 edit: ed-top -> ed-low"
+    )

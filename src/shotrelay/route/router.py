@@ -114,8 +114,10 @@ def _trade_lines(
     d: ShotDraft, table: ModelTable, stage: Stage, old: Option, new: Option
 ) -> list[str]:
     """What the optimiser gave up in one group, in words."""
-    stages = [stage, *needed_finishing(d, table, new.choice[0])]
-    old_stages = [stage, *needed_finishing(d, table, old.choice[0])]
+    # Only a generate option bundles finishing stages (an edit model's low resolution does not).
+    gen = stage == Stage.GENERATE
+    stages = [stage, *(needed_finishing(d, table, new.choice[0]) if gen else [])]
+    old_stages = [stage, *(needed_finishing(d, table, old.choice[0]) if gen else [])]
     saves = old.cost - new.cost
     lines: list[str] = []
     if old.choice[0] != new.choice[0]:
