@@ -181,7 +181,7 @@ def build_graph(
                 inputs=inputs,
                 revision=rev,
                 estimate=st.cost,
-                context=_context(packet),
+                context=_context(packet, shot),
             )
             if st.stage == Stage.GENERATE:
                 take_ids = []
@@ -281,11 +281,11 @@ def _inputs(
     return inputs
 
 
-def _context(packet: Any) -> dict[str, Any]:
+def _context(packet: Any, shot: Shot) -> dict[str, Any]:
+    """The continuity packet and the shot itself (local renderers draw its blocking)."""
     dump = getattr(packet, "model_dump", None)
-    if dump is None:
-        return {}
-    data: dict[str, Any] = dump(mode="json")
+    data: dict[str, Any] = dump(mode="json") if dump is not None else {}
+    data["shot"] = shot.model_dump(mode="json")
     return data
 
 

@@ -151,7 +151,7 @@ def _shot(request: JobRequest) -> Shot:
 
 def _palette(request: JobRequest) -> list[str]:
     style = request.context.get("style") or {}
-    return list(style.get("palette") or [])
+    return list(style.get("palette") or request.context.get("palette") or [])
 
 
 def _size(request: JobRequest) -> tuple[int, int]:
