@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from conftest import SHOT_IDS
 from PIL import Image
+from report_tiny import SHOT_IDS
 from typer.testing import CliRunner
 
 from shotrelay.cli import app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SHOT_IDS
+from report_tiny import SHOT_IDS
 
 from shotrelay.report.data import gather
 

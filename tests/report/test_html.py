@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SHOT_IDS
 from headless import console_lines, need_chromium, render
 from PIL import Image
+from report_tiny import SHOT_IDS
 from typer.testing import CliRunner
 
 from shotrelay.cli import app

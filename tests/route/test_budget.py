@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import MakeModel, MakeProject
+from route_models import MakeModel, MakeProject
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import BudgetError

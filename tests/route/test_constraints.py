@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import MakeModel, MakeProject, make_model
+from route_models import MakeModel, MakeProject, make_model
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import RoutingError

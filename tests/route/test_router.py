@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MakeModel, MakeProject, make_project
+from route_models import MakeModel, MakeProject, make_project
 
 from shotrelay.catalog import load_catalog
 from shotrelay.catalog.profile import ModelProfile

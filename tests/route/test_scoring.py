@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import MakeModel, MakeProject
+from route_models import MakeModel, MakeProject
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import RoutingError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import MakeModel, MakeProject
+from route_models import MakeModel, MakeProject
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.route import route_project

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import MakeModel
+from route_models import MakeModel
 
 from shotrelay.catalog.profile import Pricing
 from shotrelay.route.table import ModelTable, output_resolution
