@@ -37,3 +37,25 @@ def test_packets_and_plan(ran_project: Path) -> None:
     assert data.packets["app"].handoff and data.packets["app"].previous_shot_id == "pitch"
     assert data.plan is not None and [s.id for s in data.plan.shots] == SHOT_IDS
     assert data.ran and data.manifest is not None
+
+
+def test_the_plan_shown_is_the_one_the_run_recorded(ran_project: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from shotrelay.engine.workspace import workspace_for
+    from shotrelay.route.plan import RoutePlan
+
+    # A copy, so the shared fixture stays as the run left it.
+    copy = tmp_path / "copy"
+    shutil.copytree(ran_project.parent, copy)
+    ws = workspace_for(copy / ran_project.name)
+    recorded = RoutePlan.model_validate_json(ws.route.read_text())
+    assert [s.id for s in recorded.shots] == SHOT_IDS
+    # Mark the recorded plan: the report must show it, not a fresh re-route.
+    marked = recorded.model_copy(update={"notes": [*recorded.notes, "recorded at run time"]})
+    ws.route.write_text(marked.model_dump_json())
+    data = gather(copy / ran_project.name)
+    assert data.plan is not None and "recorded at run time" in data.plan.notes
+    ws.route.write_text("{ torn")
+    again = gather(copy / ran_project.name)
+    assert again.plan is not None and "recorded at run time" not in again.plan.notes

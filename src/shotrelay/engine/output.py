@@ -21,6 +21,7 @@ from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import EngineError, IntegrityError
+from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Format, Project, Shot
 from shotrelay.spec.vocabulary import Transition
 
@@ -209,3 +210,11 @@ def write_manifest(
     tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
     os.replace(tmp, path)
     return data
+
+
+def write_route(path: Path, plan: RoutePlan) -> None:
+    """Write ``route.json``: the plan this run executes, with reasons and runner-ups."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(plan.model_dump(mode="json"), indent=2), encoding="utf-8")
+    os.replace(tmp, path)

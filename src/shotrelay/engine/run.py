@@ -19,7 +19,13 @@ from shotrelay.engine.gate import animatic_plan, paid_stages, structure_hash
 from shotrelay.engine.graph import CompileFn, PacketLike, build_graph
 from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import EventRow, Journal
-from shotrelay.engine.output import Cutter, assemble, default_cutter, write_manifest
+from shotrelay.engine.output import (
+    Cutter,
+    assemble,
+    default_cutter,
+    write_manifest,
+    write_route,
+)
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
@@ -205,6 +211,7 @@ async def run_async(
         )
         # 2. Route on what is available, then the structure gate.
         plan = due.fit(project, _route(project, models_list, provs), models, journal, on_event)
+        write_route(ws.route, plan)
         digest = structure_hash(project)
         paid = paid_stages(plan, models)
         if paid and not journal.approved("structure", digest):

@@ -52,6 +52,11 @@ class Workspace(BaseModel):
         return self.out / "final.mp4"
 
     @property
+    def route(self) -> Path:
+        """The route plan the last run executed (after any deadline trades)."""
+        return self.out / "route.json"
+
+    @property
     def manifest(self) -> Path:
         """What made every shot: models, prompts, seeds, costs, artifacts, events."""
         return self.out / "manifest.json"

@@ -81,6 +81,7 @@ class ReportData(BaseModel):
     generated_at: float
     plan: RoutePlan | None
     plan_error: str = ""
+    plan_source: str = "routed on the providers available now"
     manifest: dict[str, Any] | None
     jobs: list[JobRow]
     events: list[EventRow]
@@ -186,13 +187,24 @@ def _artifacts(jobs: list[JobRow], store: ArtifactStore) -> list[Artifact]:
     return list(out.values())
 
 
-def _plan(ws: Workspace) -> tuple[RoutePlan | None, str]:
+_RECORDED = "the plan the last run executed (out/route.json)"
+_FRESH = "routed on the providers available now"
+
+
+def _plan(ws: Workspace) -> tuple[RoutePlan | None, str, str]:
+    """(plan, error, source): the plan the last run recorded; before any run, a fresh route."""
     from shotrelay.api import route_file
 
+    if ws.route.is_file():
+        try:
+            text = ws.route.read_text(encoding="utf-8")
+            return RoutePlan.model_validate_json(text), "", _RECORDED
+        except ValueError:
+            pass  # unreadable (older version, torn write): route afresh below
     try:
-        return route_file(ws.project_file, available_only=True), ""
+        return route_file(ws.project_file, available_only=True), "", _FRESH
     except ShotrelayError as exc:
-        return None, str(exc)
+        return None, str(exc), _FRESH
 
 
 def gather(
@@ -200,11 +212,12 @@ def gather(
 ) -> ReportData:
     """Collect the report's data for a project file (or folder) without changing anything.
 
-    ``route=False`` skips re-routing (no plan: reasons and runner-ups are left out).
+    ``route=False`` skips the plan (no reasons and runner-ups): neither the recorded
+    ``route.json`` nor a fresh route.
     """
     ws = workspace_for(project_path, workdir)
     project = load_project(ws.project_file)
-    plan, plan_error = _plan(ws) if route else (None, "not routed")
+    plan, plan_error, plan_source = _plan(ws) if route else (None, "not routed", "")
     ledger = ContinuityLedger(project)
     packets = {s.id: ledger.packet(s.id) for s in project.shots}
     jobs: list[JobRow] = []
@@ -230,6 +243,7 @@ def gather(
         generated_at=time.time(),
         plan=plan,
         plan_error=plan_error,
+        plan_source=plan_source,
         manifest=manifest,
         jobs=jobs,
         events=events,

@@ -205,7 +205,7 @@ def shots_section(data: ReportData) -> str:
     notes = "".join(f"<li>{e(n)}</li>" for n in [*data.plan.notes, *data.plan.trades])
     return (
         f'<section id="shots"><h2>Routing: every shot and stage</h2>'
-        f"<p>Policy {e(data.plan.policy)}, routed on the providers available now.</p>"
+        f"<p>Policy {e(data.plan.policy)}, {e(data.plan_source)}.</p>"
         f"{'<ul>' + notes + '</ul>' if notes else ''}{''.join(blocks)}</section>"
     )
 
