@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
 from shotrelay.errors import BudgetError
 
@@ -170,6 +168,10 @@ def _solve_core(
     variables count how many of its groups take each option: an exact reformulation that
     removes the symmetry which would otherwise make branch and bound crawl.
     """
+    # Imported here: scipy.optimize costs a third of a second, and most plans fit the budget.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_array
+
     classes: dict[tuple[tuple[float, float], ...], list[int]] = {}
     for gi in free:
         key = tuple(
