@@ -38,7 +38,7 @@ class CallRunner:
         models: Mapping[str, ModelProfile],
         *,
         budget_usd: float | None,
-        emit: Callable[[EngineEvent], None],
+        emit: Callable[[EngineEvent], None] | None,
         sleep: Callable[[float], Awaitable[None]],
         rand: Callable[[], float],
         retry: RetryPolicy,
@@ -123,16 +123,7 @@ class CallRunner:
             if stop.state != S.SUBMITTING and stop.state != S.SUBMITTED:
                 fields.update(state=stop.state, reserved_usd=0.0)
             self.record(key, node, stop.state.value, str(stop), **fields)
-            self.emit(
-                EngineEvent(
-                    kind="state",
-                    shot_id=node.shot_id,
-                    stage=node.step,
-                    job=key,
-                    state=stop.state.value,
-                    message=str(stop),
-                )
-            )
+            self.tell(node, key, "state", state=stop.state.value, message=str(stop))
             state = S.FAILED if stop.state in (S.SUBMITTING, S.SUBMITTED) else stop.state
             return state, None, node.model, str(stop)
 
@@ -279,17 +270,14 @@ class CallRunner:
                     provider=model.provider,
                     model=model.id,
                 )
-            self.emit(
-                EngineEvent(
-                    kind="progress",
-                    shot_id=node.shot_id,
-                    stage=node.step,
-                    job=key,
-                    state=status.state.value,
-                    progress=status.progress,
-                    model=model.id,
-                    message=status.message,
-                )
+            self.tell(
+                node,
+                key,
+                "progress",
+                state=status.state.value,
+                progress=status.progress,
+                model=model.id,
+                message=status.message,
             )
             # A provider may ask for its own cadence (local renders finish in seconds).
             await self.sleep(getattr(provider, "poll_interval_s", None) or self.retry.poll_s)
@@ -388,19 +376,15 @@ class CallRunner:
     ) -> None:
         """Journal an event about a job and pass it to the caller."""
         self.record(key, node, kind, message, data=data)
-        self.emit(
-            EngineEvent(kind=kind, shot_id=node.shot_id, stage=node.step, job=key, message=message)
-        )
+        self.tell(node, key, kind, message=message)
+
+    def tell(self, node: JobNode, key: str, kind: str, **fields: Any) -> None:
+        """Pass an event about a job to the caller (built only when someone listens)."""
+        if self.emit is not None:
+            self.emit(
+                EngineEvent(kind=kind, shot_id=node.shot_id, stage=node.step, job=key, **fields)
+            )
 
     def _state(self, node: JobNode, key: str, model: ModelProfile, state: JobStateName) -> None:
-        self.emit(
-            EngineEvent(
-                kind="state",
-                shot_id=node.shot_id,
-                stage=node.step,
-                job=key,
-                state=state.value,
-                model=model.id,
-                progress=1.0 if state == S.SUCCEEDED else None,
-            )
-        )
+        progress = 1.0 if state == S.SUCCEEDED else None
+        self.tell(node, key, "state", state=state.value, model=model.id, progress=progress)

@@ -125,7 +125,7 @@ class Executor:
             providers,
             models,
             budget_usd=budget_usd,
-            emit=self.emit,
+            emit=self.emit if on_event is not None else None,
             sleep=sleep,
             rand=rand,
             retry=retry or RetryPolicy(),
@@ -341,6 +341,8 @@ class Executor:
                 self.journal.event("pick_unavailable", msg, shot_id=node.shot_id, stage="generate")
                 self.emit(EngineEvent(kind="note", shot_id=node.shot_id, message=msg))
                 how = "scorer"
+        if chosen is None and len(ok) == 1 and self.scorer is first_success:
+            chosen = ok[0]
         if chosen is None:
             views = [
                 TakeResult(

@@ -7,6 +7,7 @@ import hashlib
 import json
 import mimetypes
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -66,6 +67,9 @@ def _extension(media_type: str) -> str:
     return _EXT.get(media_type) or mimetypes.guess_extension(media_type) or ".bin"
 
 
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
 class ArtifactStore:
     """Files under ``root/ab/cdef....ext`` with a small ``.ref`` record of size and type.
 
@@ -82,7 +86,7 @@ class ArtifactStore:
         self._dirs: set[Path] = set()
 
     def _base(self, digest: str) -> Path:
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        if len(digest) != 64 or not _HEX.fullmatch(digest):
             raise IntegrityError(f"not a sha256 hex digest: {digest!r}")
         return self.root / digest[:2] / digest[2:]
 
