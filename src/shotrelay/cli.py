@@ -203,18 +203,6 @@ def rephrase(
         err.print(f"note: shortened to the {compiled.dialect} dialect's length limit")
 
 
-def _progress(event: Any) -> None:
-    """One line per job transition; rich colours on a terminal, plain text otherwise."""
-    if event.kind in {"job", "state"} and event.state not in {"succeeded", "failed", "skipped"}:
-        return
-    parts = [event.shot_id, event.stage, event.model, event.state or event.kind, event.message]
-    text = " ".join(p for p in parts if p)
-    if out.is_terminal:
-        out.print(f"[dim]{text}[/]", highlight=False)
-    else:
-        sys.stdout.write(text + "\n")
-
-
 @app.command()
 @friendly
 def run(
@@ -237,16 +225,18 @@ def run(
     """Animatic first, then (after approval) generation, finishing and the cut."""
     from shotrelay.api import find_project_file
     from shotrelay.engine import run as engine_run
+    from shotrelay.progress import RunView
     from shotrelay.schedule.deadline import parse_deadline
 
-    result = engine_run(
-        find_project_file(project),
-        auto_approve=auto_approve,
-        resubmit_unknown=resubmit_unknown,
-        takes=takes,
-        on_event=None if (quiet or as_json) else _progress,
-        deadline=parse_deadline(deadline) if deadline is not None else None,
-    )
+    with RunView(out, show=not (quiet or as_json)) as view:
+        result = engine_run(
+            find_project_file(project),
+            auto_approve=auto_approve,
+            resubmit_unknown=resubmit_unknown,
+            takes=takes,
+            on_event=view if view.show else None,
+            deadline=parse_deadline(deadline) if deadline is not None else None,
+        )
     if as_json:
         print_json(result.model_dump(mode="json", exclude={"plan"}))
     else:
@@ -281,8 +271,10 @@ def redo(
     """Redo one shot (at one stage) and what depends on it; nothing else reruns."""
     from shotrelay.api import find_project_file
     from shotrelay.engine import redo as engine_redo
+    from shotrelay.progress import RunView
 
-    result = engine_redo(find_project_file(project), shot, stage, on_event=_progress)
+    with RunView(out) as view:
+        result = engine_redo(find_project_file(project), shot, stage, on_event=view)
     out.print(result.message, highlight=False)
 
 

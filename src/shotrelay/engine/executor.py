@@ -154,6 +154,8 @@ class Executor:
         picks = self.journal.picks()
         for node_id, node in graph.nodes.items():
             if node_id in wanted:
+                if node.step != SELECT:
+                    self.emit_for(node, "queued", job=node_id)
                 futures[node_id] = asyncio.ensure_future(self._node(node, futures, picks))
         try:
             done = await asyncio.gather(*futures.values())

@@ -197,6 +197,7 @@ async def run_async(
             packets=packets,
             takes=1,
         )
+        emit(EngineEvent(kind="phase", message="animatic"))
         aout = await executor.run(agraph)
         animatic = assemble(
             kind="animatic",
@@ -253,6 +254,7 @@ async def run_async(
             journal.event("lowered", note)
             emit(EngineEvent(kind="note", message=note))
         due.track(graph, models)
+        emit(EngineEvent(kind="phase", message="relay"))
         outcome = await executor.run(graph)
         final = assemble(
             kind="final",
