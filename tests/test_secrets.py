@@ -5,10 +5,12 @@ the workspace, the report, logs, events or the CLI's stdout/stderr."""
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from providers.cloud.fakeserver import FakeServer, Reply
@@ -20,9 +22,10 @@ from providers.cloud.mixed_project import (
     script,
     write_project,
 )
-from shotrelay.cli import _progress, app
+from shotrelay.cli import app
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.run import RunResult
+from shotrelay.progress import RunView
 
 
 def leaks(data: bytes) -> list[str]:
@@ -71,12 +74,15 @@ def test_keys_never_reach_journal_manifest_report_logs_or_output(
     monkeypatch.chdir(tmp_path)
     caplog.set_level(logging.DEBUG)
     events: list[EngineEvent] = []
+    # What `shotrelay run` prints when its output is not a terminal: every line of it.
+    view = RunView(Console(file=sys.stdout, force_terminal=False), sys.stdout)
 
     def on_event(event: EngineEvent) -> None:
         events.append(event)
-        _progress(event)  # what `shotrelay run` prints
+        view(event)
 
-    result: RunResult = run_project(project, on_event)
+    with view:
+        result: RunResult = run_project(project, on_event)
     assert result.status == "done", (result.message, result.failures)
     # The echoed errors really happened and were recorded (so the check below means something).
     messages = [e.message or "" for e in events]
