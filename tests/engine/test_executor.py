@@ -225,6 +225,18 @@ def test_concurrency_limit_per_model_is_respected(tmp_path: Path) -> None:
     assert rig.providers["cloud"].max_in_flight == 2
 
 
+def test_account_wide_limit_spans_the_providers_models(tmp_path: Path) -> None:
+    wide = model("veo", "cloud", GEN, usd=0.0, concurrency=4)
+    up = model("up", "cloud", [Task.UPSCALE], usd=0.0, concurrency=4)
+    rig = Rig(
+        tmp_path, {Stage.GENERATE: (wide, []), Stage.UPSCALE: (up, [])}, shots=4, models=[wide, up]
+    )
+    rig.providers["cloud"].running_polls = 6
+    rig.providers["cloud"].concurrency = 1  # type: ignore[attr-defined]
+    assert rig.run().ok
+    assert rig.providers["cloud"].max_in_flight == 1
+
+
 def test_takes_get_distinct_seeds_and_the_first_success_is_chosen(tmp_path: Path) -> None:
     rig = Rig(tmp_path, {Stage.GENERATE: (VEO, []), Stage.UPSCALE: (UP, [])}, shots=1, takes=3)
     out = rig.run()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from shotrelay.engine.slots import ModelSlots, Slots
 from shotrelay.engine.stop import Stop
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import ProviderError, QuotaError, TransientError
-from shotrelay.providers.base import Handle, JobRequest, JobState, Provider
+from shotrelay.providers.base import Handle, JobRequest, JobState, Provider, account_limit
 from shotrelay.spec.vocabulary import Stage
 
 __all__ = ["CallRunner", "RetryPolicy"]
@@ -60,6 +62,7 @@ class CallRunner:
         self.recompile = recompile
         self.scratch = scratch
         self.slots = slots or ModelSlots()
+        self._accounts: dict[str, asyncio.Semaphore | None] = {}
         self.unusable: dict[str, str] = {}
 
     # -- the chain --------------------------------------------------------------------------
@@ -161,7 +164,7 @@ class CallRunner:
         tries = 0
         while True:
             try:
-                async with self.slots.slot(model, node):
+                async with self.slots.slot(model, node), self._account(model.provider):
                     if handle is None:
                         attempts += 1
                         handle = await self._submit(
@@ -365,6 +368,13 @@ class CallRunner:
             self.journal.event(
                 kind, message, job_key=key, shot_id=node.shot_id, stage=node.step, data=data
             )
+
+    def _account(self, name: str) -> AbstractAsyncContextManager[Any]:
+        """The provider's account-wide limit (e.g. Veo: 10 per project), if it has one."""
+        if name not in self._accounts:
+            limit = account_limit(self.providers[name])
+            self._accounts[name] = asyncio.Semaphore(limit) if limit else None
+        return self._accounts[name] or nullcontext()
 
     def note(
         self,

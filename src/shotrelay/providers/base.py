@@ -18,6 +18,7 @@ __all__ = [
     "JobStatus",
     "Provider",
     "ProviderResult",
+    "account_limit",
 ]
 
 
@@ -91,7 +92,9 @@ class Provider(Protocol):
     """An adapter to one provider (a company's API, or the local renderers).
 
     Errors are raised as the classified subclasses of ``ProviderError``. An adapter may set
-    ``poll_interval_s`` to the polling cadence it wants (default: the engine's RetryPolicy).
+    ``poll_interval_s`` to the polling cadence it wants (default: the engine's RetryPolicy) and
+    ``concurrency`` to an account-wide limit on jobs in flight across all its models (the
+    per-model limit is ``ModelProfile.concurrency``).
     """
 
     name: str
@@ -124,3 +127,9 @@ class Provider(Protocol):
         provider offers no listing (then a person decides).
         """
         ...
+
+
+def account_limit(provider: object) -> int | None:
+    """A provider's account-wide limit on jobs in flight, or None when only models limit."""
+    limit = getattr(provider, "concurrency", None)
+    return int(limit) if limit else None

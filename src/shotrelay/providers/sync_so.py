@@ -24,6 +24,8 @@ class SyncSoProvider(HttpProvider):
     name: ClassVar[str] = "sync"
     key_env: ClassVar[str] = "SYNC_API_KEY"
     default_base_url: ClassVar[str] = "https://api.sync.so"
+    #: 1 on the Hobbyist plan (3 Creator, 6 Growth, 15 Scale): SHOTRELAY_SYNC_CONCURRENCY.
+    default_concurrency: ClassVar[int | None] = 1
 
     def auth_headers(self, key: Secret) -> dict[str, str]:
         return {"x-api-key": key.reveal()}

@@ -37,6 +37,8 @@ class VeoProvider(HttpProvider):
     name: ClassVar[str] = "veo"
     key_env: ClassVar[str] = "GEMINI_API_KEY"
     default_base_url: ClassVar[str] = "https://generativelanguage.googleapis.com"
+    #: 10 concurrent requests per project (Gemini API); raise it with SHOTRELAY_VEO_CONCURRENCY.
+    default_concurrency: ClassVar[int | None] = 10
     inline_limit: ClassVar[int] = 20 * 1024 * 1024
 
     def auth_headers(self, key: Secret) -> dict[str, str]:

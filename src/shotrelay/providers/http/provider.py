@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from shotrelay.errors import AuthError, ProviderError, Rejected, TransientError
+from shotrelay.errors import AuthError, EngineError, ProviderError, Rejected, TransientError
 from shotrelay.providers.base import Handle, JobRequest, JobStatus, ProviderResult
 from shotrelay.providers.credentials import Credentials, Secret, redact
 from shotrelay.providers.http.classify import (
@@ -69,6 +69,8 @@ class HttpProvider:
     key_env: ClassVar[str]
     default_base_url: ClassVar[str]
     inline_limit: ClassVar[int] = 10 * 1024 * 1024
+    #: The provider's documented account-wide limit on jobs in flight (None: per model only).
+    default_concurrency: ClassVar[int | None] = None
 
     def __init__(
         self,
@@ -97,6 +99,24 @@ class HttpProvider:
         env_name = f"SHOTRELAY_{self.name.upper()}_BASE_URL"
         url = self._base_url or self._credentials.setting(env_name) or self.default_base_url
         return url.rstrip("/")
+
+    @property
+    def concurrency(self) -> int | None:
+        """Account-wide jobs in flight: ``SHOTRELAY_<NAME>_CONCURRENCY``, else the default."""
+        env_name = f"SHOTRELAY_{self.name.upper()}_CONCURRENCY"
+        raw = self._credentials.setting(env_name)
+        if raw is None or not raw.strip():
+            return self.default_concurrency
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise EngineError(
+                f"{env_name}={raw!r} is not a limit; set it to a whole number of jobs, "
+                "at least 1 (your plan's concurrency), or unset it"
+            )
+        return value
 
     def _key(self) -> Secret | None:
         return self._explicit_key or self._credentials.get(self.key_env)
