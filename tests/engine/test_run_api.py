@@ -138,6 +138,16 @@ def test_pick_changes_what_the_cut_uses(tmp_path: Path) -> None:
     assert json.loads(cut_after[0][1])["seed"] == seed_take2
 
 
+def test_pick_refuses_a_take_that_was_never_made(tmp_path: Path) -> None:
+    s = Setup(tmp_path, takes=2)
+    with pytest.raises(SpecError, match="finished takes: none yet"):
+        pick(s.file, "a", 1)
+    s.run(auto_approve=True)
+    with pytest.raises(SpecError, match=r"no finished take 3 \(finished takes: 1, 2\)"):
+        pick(s.file, "a", 3)
+    assert "take 2 picked" in pick(s.file, "a", 2)
+
+
 def test_redo_reruns_that_stage_and_downstream_only(tmp_path: Path) -> None:
     s = Setup(tmp_path)
     s.run(auto_approve=True)

@@ -351,6 +351,20 @@ def pick(
         raise SpecError("takes are numbered from 1", field="take", fix="pass 1, 2, ...")
     journal = Journal(ws.journal)
     try:
+        made = sorted(
+            {
+                r.take
+                for r in journal.jobs(shot_id=shot_id, state="succeeded")
+                if r.stage == Stage.GENERATE.value
+            }
+        )
+        if take not in made:
+            have = ", ".join(map(str, made)) or "none yet"
+            raise SpecError(
+                f"shot {shot_id} has no finished take {take} (finished takes: {have})",
+                field="take",
+                fix=f"pick one of those, or run with --takes {max(take, 2)} first",
+            )
         journal.set_pick(shot_id, take)
         journal.event("pick", f"take {take} picked", shot_id=shot_id)
     finally:
