@@ -348,7 +348,9 @@ def pick(
     ws, project = _open(project_path, workdir)
     _shot(project, shot_id)
     if take < 1:
-        raise SpecError("takes are numbered from 1", field="take", fix="pass 1, 2, ...")
+        raise SpecError(
+            "takes are numbered from 1", file=str(ws.project_file), field="take", fix="pass 1, 2"
+        )
     journal = Journal(ws.journal)
     try:
         made = sorted(
@@ -362,6 +364,7 @@ def pick(
             have = ", ".join(map(str, made)) or "none yet"
             raise SpecError(
                 f"shot {shot_id} has no finished take {take} (finished takes: {have})",
+                file=str(ws.project_file),
                 field="take",
                 fix=f"pick one of those, or run with --takes {max(take, 2)} first",
             )
