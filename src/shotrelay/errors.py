@@ -43,12 +43,16 @@ class SpecError(ShotrelayError):
         line: int | None = None,
         field: str | None = None,
         fix: str | None = None,
+        also: list[SpecError] | None = None,
+        more: int = 0,
     ) -> None:
         self.message = message
         self.file = file
         self.line = line
         self.field = field
         self.fix = fix
+        self.also = also or []
+        self.more = more
         super().__init__(self.render())
 
     def render(self) -> str:
@@ -62,6 +66,10 @@ class SpecError(ShotrelayError):
         text += self.message
         if self.fix:
             text += f"\n  fix: {self.fix}"
+        for other in self.also:
+            text += "\n" + other.render()
+        if self.more:
+            text += f"\n... and {self.more} more problem(s) of the same file"
         return text
 
 

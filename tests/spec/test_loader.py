@@ -117,3 +117,17 @@ def test_explicit_weights_override_role_defaults(tmp_path: Path) -> None:
     weights = effective_weights(shot)
     assert weights["cost"] == 0.9
     assert weights["aesthetics"] == ROLE_WEIGHTS[Role.HERO]["aesthetics"]
+
+
+def test_every_problem_is_listed_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    bad_shots = "".join(f"  - {{duration: -{i}}}\n" for i in range(1, 13))
+    path.write_text("name: x\nstyle: {palete: []}\nshots:\n" + bad_shots)
+    with pytest.raises(SpecError) as info:
+        load_project(path)
+    err = info.value
+    assert err.field == "style.palete" and err.line == 2
+    assert len(err.also) == 9 and err.more == 3
+    text = str(err)
+    assert f"{path}:4: shots[0].duration" in text
+    assert text.endswith("... and 3 more problem(s) of the same file")

@@ -71,8 +71,23 @@ def dump_project(project: Project) -> str:
 def spec_error_from_validation(
     exc: ValidationError, data: Any, path: Path, model: type[BaseModel]
 ) -> SpecError:
-    """Turn pydantic's first error into a SpecError located in the YAML source."""
-    err = exc.errors()[0]
+    """Turn pydantic's errors into one SpecError located in the YAML source (first in full,
+    up to nine more listed after it)."""
+    found = exc.errors()
+    errors = [_one_error(err, data, path, model) for err in found[:10]]
+    first = errors[0]
+    return SpecError(
+        first.message,
+        file=first.file,
+        line=first.line,
+        field=first.field,
+        fix=first.fix,
+        also=errors[1:],
+        more=len(found) - len(errors),
+    )
+
+
+def _one_error(err: Any, data: Any, path: Path, model: type[BaseModel]) -> SpecError:
     loc: Sequence[int | str] = err["loc"]
     field = _dotted(loc)
     line = _line_of(data, loc)
