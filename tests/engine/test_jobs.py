@@ -98,3 +98,43 @@ class _NoPacket:
     def __init__(self) -> None:
         self.reference_images: list[Path] = []
         self.handoff = False
+
+
+def test_tagged_references_carry_their_tags_in_input_order(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from shotrelay.catalog import load_catalog
+    from shotrelay.continuity.ledger import ContinuityLedger
+    from shotrelay.engine import ArtifactStore, build_graph
+    from shotrelay.engine.store import sha256_file
+    from shotrelay.route import route_project
+    from shotrelay.spec.loader import load_project
+
+    for name, colour in (("leo", "blue"), ("maya", "red")):
+        Image.new("RGB", (8, 8), colour).save(tmp_path / f"{name}.png")
+    (tmp_path / "p.yaml").write_text(
+        "name: t\n"
+        "characters:\n"
+        "  - {name: Maya, references: [maya.png]}\n"
+        "  - {name: Leo, references: [leo.png]}\n"
+        "shots:\n"
+        "  - {id: s1, duration: 5, subject: Leo hands Maya a phone, characters: [Leo, Maya],\n"
+        "     models: {keyframe: runway-gen4-image}}\n"
+    )
+    project = load_project(tmp_path / "p.yaml")
+    models = load_catalog(use_env=False).models
+    plan = route_project(project, models)
+    store = ArtifactStore(tmp_path / "store")
+    graph = build_graph(
+        project,
+        plan,
+        {m.id: m for m in models},
+        store=store,
+        compile=lambda stage, shot, project, model, packet: ("p", ""),
+        packets=ContinuityLedger(project).packet,
+    )
+    key = graph.nodes["s1/keyframe"]
+    tags = key.params["reference_tags"]
+    files = {sha256_file(tmp_path / f"{n}.png"): n for n in ("leo", "maya")}
+    by_input = [files[key.inputs[f"reference_{i}"].removeprefix("sha256:")] for i in range(2)]
+    assert tags == by_input  # each image carries its own character's tag

@@ -13,9 +13,12 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
+from shotrelay.continuity import ContextPacket
 from shotrelay.engine.jobs import HANDOFF, JobNode, derive_seed
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import CatalogError, EngineError
+from shotrelay.prompts.dialect import dialect
+from shotrelay.prompts.stages import reference_tags
 from shotrelay.route.plan import RoutePlan, StageRoute
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage, Task
@@ -177,7 +180,7 @@ def build_graph(
                 task=st.task,
                 prompt=prompt,
                 negative=negative,
-                params=stage_params(st, shot, project),
+                params={**stage_params(st, shot, project), **_tag_params(st, model, packet)},
                 inputs=inputs,
                 revision=rev,
                 estimate=st.cost,
@@ -279,6 +282,21 @@ def _inputs(
             raise EngineError(f"shot {shot_id} lipsync: no speech (tts) comes before it")
         inputs["audio"] = speech
     return inputs
+
+
+def _tag_params(st: StageRoute, model: ModelProfile, packet: Any) -> dict[str, Any]:
+    """``reference_tags``: the tag of each ``reference_i`` input, in input order, for models
+    whose prompts name reference images by tag (Runway's ``@name``)."""
+    if st.stage not in (Stage.KEYFRAME, Stage.GENERATE) or not isinstance(packet, ContextPacket):
+        return {}
+    form = dialect(model.dialect).reference_tag
+    tags = reference_tags(packet, dialect(model.dialect), model)
+    if not form or not tags:
+        return {}
+    head, _, tail = form.partition("{}")
+    by_path = {path: tag[len(head) : len(tag) - len(tail)] for tag, path in tags.values()}
+    refs = packet.reference_images[: model.inputs.reference_images]
+    return {"reference_tags": [by_path.get(str(p), f"ref{i}") for i, p in enumerate(refs)]}
 
 
 def _context(packet: Any, shot: Shot) -> dict[str, Any]:
