@@ -56,7 +56,8 @@ def test_paid_plan_stops_at_the_gate_after_the_animatic(tmp_path: Path) -> None:
     assert "shotrelay approve" in result.message
     assert result.animatic is not None and result.animatic.is_file()
     assert s.cloud.submissions == []
-    assert len(s.local.submissions) == 6  # keyframe + clip for three shots
+    # Keyframe + clip for a and b; c continues b from its last frame, so a clip only.
+    assert len(s.local.submissions) == 5
     assert [c.shot_id for c in s.cutter.calls[0]] == ["a", "b", "c"]
 
 

@@ -6,10 +6,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 
-from shotrelay.catalog.profile import CostEstimate, ModelProfile
+from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import CatalogError
-from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
-from shotrelay.spec.models import Project
+from shotrelay.route.plan import RoutePlan
+from shotrelay.spec.models import Policy, Project
 from shotrelay.spec.vocabulary import Stage, Task
 
 __all__ = ["ANIMATIC_MODELS", "animatic_plan", "paid_stages", "structure_hash"]
@@ -39,38 +39,36 @@ def structure_hash(project: Project) -> str:
 
 
 def animatic_plan(project: Project, models: Mapping[str, ModelProfile]) -> RoutePlan:
-    """Every shot: a keyframe on local-previs, then a clip on local-camera. Free, offline."""
-    chosen: dict[Stage, ModelProfile] = {}
-    for stage, (model_id, _task) in ANIMATIC_MODELS.items():
+    """Every shot on the local previs and camera models: free, offline.
+
+    The shots are routed like any plan, against those two models only (no dialogue, edits,
+    pins or policy: the animatic reviews structure), so each job's parameters are the ones
+    the relay gives the same models: when the relay runs locally too it reuses the animatic's
+    keyframes and clips instead of rendering them again.
+    """
+    from shotrelay.route.router import route_project
+
+    chosen: list[ModelProfile] = []
+    for model_id, _task in ANIMATIC_MODELS.values():
         model = models.get(model_id)
         if model is None:
             raise CatalogError(
                 f"the animatic needs the local model {model_id!r}, which is not in the catalog; "
                 "do not remove the built-in local models"
             )
-        chosen[stage] = model
-    shots = []
-    for shot in project.shots:
-        stages = []
-        for stage, (_model_id, task) in ANIMATIC_MODELS.items():
-            model = chosen[stage]
-            params = {"clip_seconds": shot.duration} if stage == Stage.GENERATE else {}
-            stages.append(
-                StageRoute(
-                    stage=stage,
-                    task=task,
-                    model=model.id,
-                    provider=model.provider,
-                    cost=CostEstimate(usd=0.0, rule=f"free ({model.name})"),
-                    seconds=model.latency.estimate(shot.duration),
-                    score=0.0,
-                    quality=0.0,
-                    reasons=["animatic"],
-                    params=params,
-                )
-            )
-        shots.append(ShotRoute(id=shot.id, role=shot.role, stages=stages))
-    return RoutePlan(project=project.name, policy="animatic", shots=shots)
+        chosen.append(model)
+    bare = project.model_copy(
+        update={
+            "shots": [
+                s.model_copy(update={"dialogue": [], "edit": "", "models": {}})
+                for s in project.shots
+            ],
+            "policy": Policy(preset="previs"),
+            "budget_usd": None,
+        }
+    )
+    plan = route_project(bare, chosen, preset="previs")
+    return plan.model_copy(update={"policy": "animatic"})
 
 
 def paid_stages(plan: RoutePlan, models: Mapping[str, ModelProfile]) -> int:

@@ -103,18 +103,22 @@ def storyboard_section(data: ReportData) -> str:
     cards = []
     for shot in data.project.shots:
         stages = data.stages(shot.id)
+        # A shot that continues the previous one starts from its last frame, not a keyframe.
+        first = "keyframe"
         key = next((s["artifact"] for s in stages if s["stage"] == "keyframe"), None)
-        if key is None:
-            key = next(
-                (
-                    j.artifact
-                    for j in data.jobs
-                    if j.shot_id == shot.id and j.stage == "keyframe" and j.artifact
-                ),
-                None,
-            )
+        for stage in ("keyframe", "handoff"):
+            if key is None:
+                key = next(
+                    (
+                        j.artifact
+                        for j in data.jobs
+                        if j.shot_id == shot.id and j.stage == stage and j.artifact
+                    ),
+                    None,
+                )
+                first = "first frame (previous shot's last)" if stage == "handoff" else first
         pictures = []
-        for title, digest in (("keyframe", key), ("chosen take", clips.get(shot.id))):
+        for title, digest in ((first, key), ("chosen take", clips.get(shot.id))):
             uri = data_uri(data.store_path(digest))
             if uri:
                 pictures.append(
