@@ -15,6 +15,7 @@ from shotrelay.spec.vocabulary import Task
 CLOUD = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)]
 PROJECT = """name: ad
 takes: 2
+budget_usd: 20
 shots:
   - {id: a, duration: 2, subject: a cat, role: hero}
   - {id: b, duration: 3, subject: a dog}

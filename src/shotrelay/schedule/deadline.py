@@ -110,7 +110,14 @@ def fit_deadline(
     window = (deadline - now).total_seconds()
     terms = ProjectTerms(deadline=window, shots=len(project.shots))
     budget = budget_usd if budget_usd is not None else project.budget_usd
-    fitted = fit([Entry(project, plan, terms, budget)], models, inflate=inflate)
+    # Room before the deadline buys hero takes within the budget; with no budget set, only
+    # with what the trades saved (never new spending nobody capped).
+    fitted = fit(
+        [Entry(project, plan, terms, budget)],
+        models,
+        inflate=inflate,
+        cost_neutral=budget is None,
+    )
     name = project.name
     traded = fitted.plans[name]
     words = fitted.trades[name]
