@@ -45,13 +45,17 @@ class DeadlineRun:
         models: Mapping[str, ModelProfile],
         journal: Journal,
         on_event: EventCallback | None,
+        frozen: set[str] | frozenset[str] = frozenset(),
     ) -> RoutePlan:
-        """The plan traded to fit the deadline; each line journalled and reported."""
+        """The plan traded to fit the deadline; each line journalled and reported.
+
+        Shots in ``frozen`` (finished on their route) are never traded.
+        """
         if self.when is None:
             return plan
         from shotrelay.schedule.deadline import fit_deadline
 
-        self.fitted = fit_deadline(project, plan, models, self.when)
+        self.fitted = fit_deadline(project, plan, models, self.when, frozen=frozenset(frozen))
         for line in self.fitted.lines():
             journal.event("deadline", line)
             if on_event is not None:

@@ -19,6 +19,13 @@ from shotrelay.engine.gate import animatic_plan, paid_stages, structure_hash
 from shotrelay.engine.graph import CompileFn, PacketLike, build_graph
 from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import EventRow, Journal
+from shotrelay.engine.keep import (
+    keep_finished,
+    read_digests,
+    read_route,
+    shot_digests,
+    write_digests,
+)
 from shotrelay.engine.output import (
     Cutter,
     assemble,
@@ -211,8 +218,18 @@ async def run_async(
             on_event=on_event,
         )
         # 2. Route on what is available, then the structure gate.
-        plan = due.fit(project, _route(project, models_list, provs), models, journal, on_event)
+        digests = shot_digests(project, journal)
+        routed, kept = keep_finished(
+            _route(project, models_list, provs),
+            read_route(ws.route),
+            read_digests(ws.route_digests),
+            digests,
+            journal,
+            models,
+        )
+        plan = due.fit(project, routed, models, journal, on_event, frozen=kept)
         write_route(ws.route, plan)
+        write_digests(ws.route_digests, digests)
         digest = structure_hash(project)
         paid = paid_stages(plan, models)
         if paid and not journal.approved("structure", digest):

@@ -57,6 +57,11 @@ class Workspace(BaseModel):
         return self.out / "route.json"
 
     @property
+    def route_digests(self) -> Path:
+        """What each shot of that route depended on (see engine/keep.py)."""
+        return self.out / "route-shots.json"
+
+    @property
     def manifest(self) -> Path:
         """What made every shot: models, prompts, seeds, costs, artifacts, events."""
         return self.out / "manifest.json"

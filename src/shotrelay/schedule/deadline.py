@@ -104,6 +104,7 @@ def fit_deadline(
     now: datetime | None = None,
     budget_usd: float | None = None,
     inflate: float = 1.0,
+    frozen: frozenset[str] = frozenset(),
 ) -> DeadlineFit:
     """Predict the finish against provider concurrency and trade until it fits (see fit)."""
     now = now or datetime.now(UTC)
@@ -113,7 +114,7 @@ def fit_deadline(
     # Room before the deadline buys hero takes within the budget; with no budget set, only
     # with what the trades saved (never new spending nobody capped).
     fitted = fit(
-        [Entry(project, plan, terms, budget)],
+        [Entry(project, plan, terms, budget, frozen)],
         models,
         inflate=inflate,
         cost_neutral=budget is None,

@@ -25,6 +25,8 @@ class Entry:
     plan: RoutePlan
     terms: ProjectTerms
     budget_usd: float | None = None
+    #: Shots never traded (their clips are already made on their route).
+    frozen: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -148,6 +150,8 @@ def fit(
         if name not in ok or trades[name]:
             continue
         for shot in e.project.shots:
+            if shot.id in e.frozen:
+                continue
             st = plans[name].shot(shot.id).stage(Stage.GENERATE)
             if shot.role != Role.HERO or st is None or int(st.params.get("takes", 1)) >= max_takes:
                 continue
@@ -195,7 +199,7 @@ def _next_trade(
 ) -> tuple[RoutePlan, str, tuple[str, str]] | None:
     name = entry.project.name
     shots = sorted(
-        entry.project.shots,
+        (s for s in entry.project.shots if s.id not in entry.frozen),
         key=lambda s: (s.role == Role.HERO, -fc.shots.get((name, s.id), 0.0)),
     )
     for kind, trade in TRADES:
