@@ -53,6 +53,11 @@ def test_a_bad_deadline_says_what_to_write() -> None:
     assert "6h" in str(exc.value)
 
 
+def test_a_deadline_too_far_away_is_a_clear_error_not_a_traceback() -> None:
+    with pytest.raises(SpecError, match="too far away"):
+        parse_deadline("99999999d", NOW)
+
+
 def test_the_fit_says_predicted_finish_first_preview_and_trades() -> None:
     project = load_project(EXAMPLE)
     plan = route_project(project, list(MODELS.values()))

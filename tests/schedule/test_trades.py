@@ -93,6 +93,17 @@ def test_add_take_for_a_hero(plan: RoutePlan) -> None:
     assert out[1] == "shot s1 (hero): takes 2 -> 3 (room before the deadline; +$1.60)"
 
 
+def test_a_take_keeps_the_pricing_rule_it_came_from(plan: RoutePlan) -> None:
+    out = add_take(plan, "s1", MODELS, project().format)
+    assert out is not None
+    before = plan.shot("s1").stage(Stage.GENERATE)
+    after = out[0].shot("s1").stage(Stage.GENERATE)
+    assert before is not None and after is not None
+    # Only the trailing "x N takes" changes: "$0.10/s x 4 s (...)" must survive whole.
+    assert after.cost.rule == before.cost.rule.rsplit(" x ", 1)[0] + " x 3 takes"
+    assert " x " in after.cost.rule.removesuffix(" x 3 takes")
+
+
 def predicted(p: Project, plan: RoutePlan) -> float:
     from shotrelay.schedule.fit import forecast
 

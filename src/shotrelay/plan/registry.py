@@ -30,7 +30,8 @@ def get_planner(spec: str | None) -> Planner:
     factory = PLANNERS.get(name)
     if factory is None:
         raise SpecError(
-            f"unknown planner {name!r}; choose one of {', '.join(planner_names())} "
-            "(e.g. --planner rules)"
+            f"unknown planner {name!r}",
+            file="--planner",
+            fix=f"choose one of {', '.join(planner_names())} (e.g. --planner rules)",
         )
     return factory(model or None)

@@ -32,7 +32,14 @@ def parse_deadline(text: str, now: datetime | None = None) -> datetime:
     match = _DURATION.match(text.strip().replace(" ", ""))
     if match and any(match.groups()):
         days, hours, minutes, seconds = (float(g or 0) for g in match.groups())
-        return now + timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        try:
+            return now + timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        except OverflowError:
+            raise SpecError(
+                f"{text!r} is too far away to be a deadline",
+                file="--deadline",
+                fix="give a duration under a few years (e.g. 6h, 2d) or an ISO date-time",
+            ) from None
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:

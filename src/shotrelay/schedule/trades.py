@@ -191,7 +191,7 @@ def plan_cost(plan: RoutePlan) -> float:
 def _retake(st: StageRoute, takes: int) -> StageRoute:
     old = max(1, int(st.params.get("takes", 1)))
     one = round(st.cost.usd / old, 6)
-    rule = st.cost.rule.split(" x ")[0] if " takes" in st.cost.rule else st.cost.rule
+    rule = st.cost.rule.rsplit(" x ", 1)[0] if st.cost.rule.endswith(" takes") else st.cost.rule
     cost = CostEstimate(usd=round(one * takes, 6), rule=f"{rule} x {takes} takes")
     return st.model_copy(update={"params": {**st.params, "takes": takes}, "cost": cost})
 

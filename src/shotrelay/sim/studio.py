@@ -199,7 +199,12 @@ async def _studio(
         return outcome, loop.time()
 
     start = loop.time()
-    runs = await asyncio.gather(*(one(sp) for sp in projects))
+    try:
+        runs = await asyncio.gather(*(one(sp) for sp in projects))
+    except BaseException:
+        for journal in journals.values():
+            journal.close()
+        raise
     calls = [c for p in providers.values() for c in p.calls]
     results: list[ProjectResult] = []
     qualities: list[float] = []
