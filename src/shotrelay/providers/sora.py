@@ -5,7 +5,9 @@ The openai SDK (3.54 on) marks the videos API as shutting down on 2026-09-24, so
 keeps Sora as a deprecated last fallback; a 404 from a retired endpoint is ``InvalidInput``
 and the engine moves on. The first frame goes as the ``input_reference`` file part, resized
 to the output size (Sora refuses a reference whose size differs). No seed, no negative
-prompt, no last frame.
+prompt, no last frame. Sora renders (and bills) 4, 8 or 12 s only: the adapter asks for the
+allowed length nearest the clip, and reports that length times the model's price as the
+actual cost.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, looks_like_moderation
 from shotrelay.spec.vocabulary import Task
 
-__all__ = ["SECONDS", "SoraProvider", "pick_seconds", "pick_size"]
+__all__ = ["SECONDS", "SoraProvider", "billed_cost", "billed_seconds", "pick_seconds", "pick_size"]
 
 SECONDS = (4, 8, 12)
 _MODERATION_CODES = ("moderation", "content_policy", "safety")
@@ -32,6 +34,30 @@ _MODERATION_CODES = ("moderation", "content_policy", "safety")
 def pick_seconds(clip_seconds: float) -> str:
     """The allowed Sora duration nearest ``clip_seconds`` (ties go to the longer clip)."""
     return str(min(SECONDS, key=lambda s: (abs(s - clip_seconds), -s)))
+
+
+def billed_seconds(request: JobRequest) -> str:
+    """The length Sora renders, and bills, for ``request``: its clip length, snapped."""
+    return pick_seconds(float(request.params.get("clip_seconds") or 4))
+
+
+def billed_cost(request: JobRequest, rendered: Any = None) -> float:
+    """The actual cost of ``request``: the model's price for the seconds Sora renders.
+
+    ``rendered`` is the video's own ``seconds`` field when the answer has one; otherwise the
+    length the adapter asked for.
+    """
+    try:
+        seconds = float(rendered)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not 0 < seconds < 3600:  # absent, garbled or NaN: bill what was asked for
+        seconds = float(billed_seconds(request))
+    resolution = request.params.get("resolution")
+    return request.model.pricing.estimate(
+        seconds=seconds,
+        resolution=str(resolution) if resolution else None,
+    ).usd
 
 
 def pick_size(params: dict[str, Any], api_model: str) -> str:
@@ -73,7 +99,7 @@ class SoraProvider(HttpProvider):
         return {
             "prompt": request.prompt,
             "model": request.model.endpoint(request.task),
-            "seconds": pick_seconds(float(params.get("clip_seconds") or 4)),
+            "seconds": billed_seconds(request),
             "size": pick_size(params, request.model.api_model),
         }
 
@@ -105,9 +131,6 @@ class SoraProvider(HttpProvider):
         """The first frame fitted (cropped, not stretched) to exactly ``size``, as a PNG."""
         source = request.inputs["first_frame"]
         width, height = (int(x) for x in size.split("x"))
-        fd, name = tempfile.mkstemp(prefix=f"shotrelay-sora-{request.job_id}-", suffix=".png")
-        os.close(fd)
-        target = Path(name)
         try:
             with Image.open(source) as image:
                 fitted = ImageOps.fit(image.convert("RGB"), (width, height))
@@ -115,7 +138,15 @@ class SoraProvider(HttpProvider):
             raise self._error(
                 InvalidInput, f"first_frame: cannot read {source}: {exc}", request.model.id
             ) from None
-        fitted.save(target, format="PNG")
+        # The temporary file exists only once there is a fitted image to write into it.
+        fd, name = tempfile.mkstemp(prefix=f"shotrelay-sora-{request.job_id}-", suffix=".png")
+        os.close(fd)
+        target = Path(name)
+        try:
+            fitted.save(target, format="PNG")
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
         return target
 
     def classify_error(self, status: int, body: Any, detail: str) -> type[ProviderError] | None:
@@ -164,6 +195,7 @@ class SoraProvider(HttpProvider):
             url=f"{self.base_url}/v1/videos/{handle.remote_id}/content",
             media_type="video/mp4",
             authorized=True,
+            cost_usd=billed_cost(request, body.get("seconds")),
             metadata={"expires_at": body["expires_at"]} if body.get("expires_at") else {},
         )
 

@@ -234,3 +234,35 @@ def test_duration_and_size_mapping() -> None:
         "1792x1024"
     )
     assert pick_size({"size": "1024x1792"}, "sora-2-pro") == "1024x1792"
+
+
+def test_unreadable_first_frame_leaves_no_temporary_file(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    frame = tmp_path / "first.png"
+    frame.write_bytes(b"not an image at all")
+    req = make_request(
+        "sora", "sora-2", Task.IMAGE_TO_VIDEO, inputs={"first_frame": frame}, clip_seconds=4
+    )
+    req = req.model_copy(update={"job_id": "job-unreadable"})
+    with pytest.raises(InvalidInput, match="first_frame"):
+        run(sora(server).submit(req))
+    assert not any(Path(tempfile.gettempdir()).glob("shotrelay-sora-job-unreadable-*"))
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("clip", "rendered", "billed"), [(6, None, 8), (1, None, 4), (6, "12", 12)]
+)
+def test_actual_cost_is_the_billed_length_times_the_price(
+    server: FakeServer, tmp_path: Path, clip: float, rendered: str | None, billed: int
+) -> None:
+    script(server)
+    done = {**VIDEO, "status": "completed", "progress": 100}
+    if rendered is not None:
+        done["seconds"] = rendered
+    server.on("GET", "/v1/videos/video_1", Reply(json=done))
+    p = sora(server)
+    req = make_request("sora", "sora-2", Task.TEXT_TO_VIDEO, clip_seconds=clip)
+    result = run(p.fetch(run(p.submit(req)), req, tmp_path))
+    assert result.cost_usd == pytest.approx(0.1 * billed)
