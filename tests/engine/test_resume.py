@@ -111,3 +111,38 @@ def test_crash_mid_project_then_restart_finishes_without_duplicates(tmp_path: Pa
     out = rig.run()
     assert out.ok
     assert len(cloud.submissions) == len(set(cloud.submissions)) == 8
+
+
+class _Lookalike(FakeProvider):
+    """A listing that matches by request fields: it answers with another job's id."""
+
+    async def find(self, request):  # type: ignore[no-untyped-def]
+        from shotrelay.providers.base import Handle
+
+        for remote_id, req in self.remote.items():
+            if req.job_id != request.job_id:
+                return Handle(provider=self.name, remote_id=remote_id)
+        return None
+
+
+def test_a_listing_match_that_is_another_jobs_is_neither_adopted_nor_resubmitted(
+    tmp_path: Path,
+) -> None:
+    rig = Rig(
+        tmp_path, {Stage.GENERATE: (VEO, [])}, shots=2, providers={"cloud": _Lookalike("cloud")}
+    )
+    cloud = rig.providers["cloud"]
+    assert rig.run().ok
+    victim = rig.journal.jobs()[-1]
+    # As if the process had died while submitting it.
+    rig.journal.update_job(victim.key, state=JobStateName.SUBMITTING, handle=None, artifact=None)
+    sent = len(cloud.submissions)
+    out = rig.run()
+    stuck = next(r for r in out.results.values() if r.key == victim.key)
+    assert stuck.state == JobStateName.FAILED and "belongs to job" in stuck.message
+    row = rig.journal.job(victim.key)
+    assert row is not None and row.state == JobStateName.SUBMITTING
+    assert row.error_class == "UnknownSubmission"
+    assert len(cloud.submissions) == sent  # nothing sent again
+    assert rig.run(resubmit_unknown=True).ok
+    assert len(cloud.submissions) == sent + 1

@@ -70,6 +70,23 @@ async def recover(
     if found is None:
         _release(runner, key, node, f"{model.provider} has no such job: resubmitting")
         return model, None
+    owner = _owner(runner, model.provider, found.remote_id, key)
+    if owner is not None and runner.resubmit_unknown:
+        _release(runner, key, node, f"{found.remote_id} is another job's: resubmitting as asked")
+        return model, None
+    if owner is not None:
+        # Takes of one shot can send identical requests (no seed): the listing's match is
+        # another job's. Neither adopt it nor resubmit blindly.
+        raise Stop(
+            S.SUBMITTING,
+            (
+                f"{model.id}: an earlier run crashed while submitting this job; the only "
+                f"matching job at {model.provider} ({found.remote_id}) belongs to job "
+                f"{owner[:12]}. Check the provider's dashboard, then run again with "
+                "--resubmit-unknown to submit it again (this may pay twice)"
+            ),
+            "UnknownSubmission",
+        )
     runner.record(
         key,
         node,
@@ -79,6 +96,16 @@ async def recover(
         handle=found.model_dump(mode="json"),
     )
     return model, found
+
+
+def _owner(runner: CallRunner, provider: str, remote_id: str, key: str) -> str | None:
+    """The key of another journalled job holding this remote id, if any."""
+    for row in runner.journal.jobs():
+        if row.key == key or row.provider != provider or not row.handle:
+            continue
+        if row.handle.get("remote_id") == remote_id:
+            return row.key
+    return None
 
 
 def _release(runner: CallRunner, key: str, node: JobNode, message: str) -> None:
