@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +119,33 @@ def test_fps_without_timecode_is_refused_for_edl_with_a_fix(project: Path, tmp_p
     odd.write_text(project.read_text().replace("fps: 24", "fps: 12"), encoding="utf-8")
     with pytest.raises(EngineError, match=r"fps 12.*--format otio"):
         export_cut(odd, ["edl"], workdir=project.parent / ".shotrelay" / "handoff")
+
+
+def test_a_cut_older_than_a_shot_rename_says_to_run_again(project: Path, tmp_path: Path) -> None:
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(project.read_text().replace("id: app", "id: laptop"), encoding="utf-8")
+    with pytest.raises(EngineError, match=r"'app'.*predates.*shotrelay run"):
+        export_cut(renamed, ["otio"], workdir=project.parent / ".shotrelay" / "handoff")
+
+
+def test_the_cli_reports_a_stale_cut_without_a_traceback(project: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from shotrelay.cli import app
+
+    shutil.copytree(project.parent / ".shotrelay", tmp_path / ".shotrelay", symlinks=True)
+    moved = tmp_path / project.name
+    moved.write_text(project.read_text().replace("id: open", "id: opening"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["export", str(moved), "--format", "otio"])
+    assert result.exit_code == 2
+    assert "predates" in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_export_without_opentimelineio_says_how_to_install(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # None in sys.modules makes `import opentimelineio` raise ImportError
+    monkeypatch.setitem(sys.modules, "opentimelineio", None)
+    with pytest.raises(EngineError, match=r"pip install 'shotrelay\[edit\]'"):
+        export_cut(project, ["otio"], out_dir=tmp_path)

@@ -75,8 +75,27 @@ def _cut_job(journal: Journal, final: Path) -> JobRow:
     return max(cuts, key=lambda j: j.updated_at)
 
 
+def _otio() -> Any:
+    """The ``opentimelineio`` module, or an EngineError saying how to install it."""
+    try:
+        import opentimelineio
+    except ImportError:
+        raise EngineError(
+            "exporting the cut needs OpenTimelineIO, which is not installed; "
+            "install shotrelay[edit]: pip install 'shotrelay[edit]'"
+        ) from None
+    return opentimelineio
+
+
 def _shot_info(manifest: dict[str, Any], shot_id: str, project: Project) -> dict[str, Any]:
-    shot = project.shot(shot_id)
+    try:
+        shot = project.shot(shot_id)
+    except KeyError:
+        raise EngineError(
+            f"the last cut has shot {shot_id!r}, which the project no longer has: the cut "
+            "predates an edit of the shot list (a shot renamed or removed); fix: run "
+            "`shotrelay run <project>` again so the cut matches the project"
+        ) from None
     info: dict[str, Any] = {"shot_id": shot_id, "role": shot.role.value}
     stages: list[dict[str, Any]] = next(
         (s["stages"] for s in manifest.get("shots", []) if s["id"] == shot_id), []
@@ -136,7 +155,7 @@ def _media_seconds(path: Path, fallback: float) -> float:
 
 def build_timeline(name: str, clips: Sequence[FinalClip], fps: int) -> Any:
     """An ``otio.schema.Timeline``: a video track of the clips and dissolves, a dialogue track."""
-    import opentimelineio as otio
+    otio = _otio()
 
     def rt(frames: int) -> Any:
         return otio.opentime.RationalTime(frames, fps)
@@ -211,7 +230,7 @@ def export_cut(
     workdir: Path | str | None = None,
 ) -> dict[ExportFormat, Path]:
     """Write the final cut as ``cut.otio``, ``cut.xml`` and ``cut.edl`` (default: out/)."""
-    import opentimelineio as otio
+    otio = _otio()
 
     ws = workspace_for(project_path, workdir)
     project = load_project(ws.project_file)
