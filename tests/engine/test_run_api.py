@@ -179,3 +179,13 @@ def test_status_reports_jobs_costs_and_outputs(tmp_path: Path) -> None:
     assert report.actual_usd == 3.0 and report.reserved_usd == 0.0
     assert report.outputs["final.mp4"] is not None
     assert report.events
+
+
+def test_a_bad_account_limit_stops_the_run_before_any_work(tmp_path: Path) -> None:
+    from shotrelay.errors import EngineError
+
+    s = Setup(tmp_path)
+    s.cloud.concurrency = "many"  # type: ignore[attr-defined]
+    with pytest.raises(EngineError, match="concurrency 'many'"):
+        s.run(auto_approve=True)
+    assert s.local.submissions == [] and s.cloud.submissions == []

@@ -106,3 +106,14 @@ def test_planners_are_listed_with_the_key_they_need(monkeypatch: pytest.MonkeyPa
     assert rows["anthropic"].usable
     assert not rows["gemini"].usable and rows["gemini"].missing_env == ["GEMINI_API_KEY"]
     assert KEY not in found.model_dump_json()
+
+
+def test_account_limits_are_shown_and_a_bad_one_makes_the_provider_unusable() -> None:
+    env = {"RUNWAYML_API_SECRET": KEY, "LUMAAI_API_KEY": KEY, "SHOTRELAY_LUMA_CONCURRENCY": "x"}
+    env["SHOTRELAY_RUNWAY_CONCURRENCY"] = "3"
+    creds = Credentials(env=env, dotenv_path=Path("/nonexistent"))
+    found = diagnose(providers(creds), catalog=[], credentials=creds, engines=NO_ENGINES)
+    rows = {p.name: p for p in found.providers}
+    assert rows["runway"].usable and "3 jobs in flight at once" in rows["runway"].reason
+    assert not rows["luma"].usable
+    assert "SHOTRELAY_LUMA_CONCURRENCY" in rows["luma"].reason

@@ -37,7 +37,7 @@ from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
 from shotrelay.errors import EngineError, SpecError
-from shotrelay.providers.base import Provider
+from shotrelay.providers.base import Provider, account_limit
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import load_project
 from shotrelay.spec.models import Project, Shot
@@ -169,6 +169,8 @@ async def run_async(
     models_list = _catalog(catalog).models
     models = {m.id: m for m in models_list}
     provs = dict(providers) if providers is not None else _load_providers()
+    for prov in provs.values():
+        account_limit(prov)  # a bad SHOTRELAY_<NAME>_CONCURRENCY stops here, before any work
     journal = Journal(ws.journal)
     store = ArtifactStore(ws.store)
     journal.start_run("run")

@@ -9,6 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from shotrelay.catalog.profile import ModelProfile
+from shotrelay.errors import EngineError
 from shotrelay.spec.vocabulary import Stage, Task
 
 __all__ = [
@@ -132,4 +133,13 @@ class Provider(Protocol):
 def account_limit(provider: object) -> int | None:
     """A provider's account-wide limit on jobs in flight, or None when only models limit."""
     limit = getattr(provider, "concurrency", None)
-    return int(limit) if limit else None
+    if not limit:
+        return None
+    try:
+        return max(1, int(limit))
+    except (TypeError, ValueError):
+        name = getattr(provider, "name", type(provider).__name__)
+        raise EngineError(
+            f"provider {name}: concurrency {limit!r} is not a whole number of jobs; "
+            "fix the adapter or its SHOTRELAY_<NAME>_CONCURRENCY setting"
+        ) from None

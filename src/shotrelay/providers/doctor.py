@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from pydantic import BaseModel, ConfigDict, Field
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.providers.base import Provider
+from shotrelay.errors import ShotrelayError
+from shotrelay.providers.base import Provider, account_limit
 from shotrelay.providers.credentials import Credentials
 
 __all__ = ["Diagnosis", "EngineCheck", "ProviderCheck", "check_engines", "diagnose"]
@@ -172,6 +173,12 @@ def diagnose(
             usable, reason = provider.available()
         except Exception as exc:  # a broken adapter is reported, not fatal
             usable, reason = False, f"available() failed: {type(exc).__name__}"
+        try:
+            limit = account_limit(provider)
+            if limit is not None and usable:
+                reason = f"{reason}; {limit} jobs in flight at once".lstrip("; ")
+        except ShotrelayError as exc:  # a bad SHOTRELAY_<NAME>_CONCURRENCY
+            usable, reason = False, str(exc)
         checks.append(
             ProviderCheck(
                 name=name,
