@@ -194,3 +194,24 @@ def test_base_url_comes_from_the_environment(api: Api) -> None:
     env = {f"SHOTRELAY_{api.name.upper()}_BASE_URL": "http://127.0.0.1:9/"}
     planner = api.planner(credentials=Credentials(env=env, dotenv_path=Path("/nonexistent")))
     assert planner.base_url == "http://127.0.0.1:9"
+
+
+def test_too_few_shots_for_a_long_target_are_sent_back_for_more(
+    api: Api, server: Any, models: list[ModelProfile]
+) -> None:
+    few = {"shots": [shot(5), shot(5)]}
+    many = {"shots": [shot(10) for _ in range(15)]}
+    server.on("POST", api.path, Reply(json=api.answer(few)), Reply(json=api.answer(many)))
+    shots = api.make(server).plan(project(target=150.0), models)
+    assert len(shots) == 15 and all(0 < s.duration <= 60 for s in shots)
+    feedback = api.last_user(server.received("POST", api.path)[1].json())
+    assert "more shots" in feedback
+
+
+def test_a_plan_that_cannot_fit_the_target_is_a_plan_error_not_an_invalid_shot(
+    api: Api, server: Any, models: list[ModelProfile]
+) -> None:
+    server.on("POST", api.path, Reply(json=api.answer({"shots": [shot(5), shot(5)]})))
+    with pytest.raises(PlanError, match=r"more shots.*shorter target"):
+        api.make(server, attempts=2).plan(project(target=150.0), models)
+    assert len(server.received("POST", api.path)) == 2

@@ -174,7 +174,11 @@ class LLMPlanner:
                     ]
                 request = self.repair(request, answer, repair_message(problems))
                 continue
-            return fit_to_target(shots, prompt.target, models)
+            try:
+                return fit_to_target(shots, prompt.target, models)
+            except PlanError as unfit:  # too few shots for the target: ask for more
+                problems = [str(unfit)]
+                request = self.repair(request, answer, repair_message(problems))
         listed = "\n".join(f"  - {p}" for p in problems)
         raise PlanError(
             f"{self.name} planner ({model}) gave no valid shot list in {self.attempts} "

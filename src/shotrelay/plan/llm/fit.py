@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from shotrelay.catalog.profile import ModelProfile
+from shotrelay.errors import PlanError
 from shotrelay.plan.durations import fit_durations
 from shotrelay.spec.models import Shot
 
@@ -20,7 +23,8 @@ def fit_to_target(
     """``shots`` with durations summing to ``target``; shots the model made longer stay longer.
 
     The catalog-aware :func:`fit_durations` is used when it can time exactly this many shots;
-    otherwise durations are scaled in proportion and the last shot takes the rounding.
+    otherwise durations are scaled in proportion and the last shot takes the rounding. The
+    fitted shots are validated again; a duration no shot may have raises :class:`PlanError`.
     """
     total = sum(s.duration for s in shots)
     if abs(total - target) <= TOLERANCE:
@@ -28,11 +32,26 @@ def fit_to_target(
     fitted = fit_durations(target, len(shots), models)
     if len(fitted) != len(shots):
         fitted = _scaled([s.duration for s in shots], target)
-        return [s.model_copy(update={"duration": d}) for s, d in zip(shots, fitted, strict=True)]
+        return _revalidated(shots, fitted, target)
     # Longest fitted length to the shot the model made longest (stable for ties).
     rank = sorted(range(len(shots)), key=lambda i: -shots[i].duration)
-    length = {i: fitted[r] for r, i in enumerate(rank)}
-    return [s.model_copy(update={"duration": length[i]}) for i, s in enumerate(shots)]
+    return _revalidated(shots, [fitted[rank.index(i)] for i in range(len(shots))], target)
+
+
+def _revalidated(shots: Sequence[Shot], durations: list[float], target: float) -> list[Shot]:
+    """``shots`` with ``durations``, validated as a project load would (model_copy does not)."""
+    out = []
+    for shot, duration in zip(shots, durations, strict=True):
+        try:
+            out.append(Shot.model_validate({**shot.model_dump(), "duration": duration}))
+        except ValidationError as exc:
+            reason = "; ".join(str(e["msg"]) for e in exc.errors())
+            raise PlanError(
+                f"fitting {len(shots)} shots to the {target:g} s target gives shot "
+                f"{shot.id!r} a duration of {duration:g} s ({reason}); fix: plan more "
+                "shots (a longer shot list), or a shorter target length"
+            ) from None
+    return out
 
 
 def _scaled(durations: list[float], target: float) -> list[float]:
