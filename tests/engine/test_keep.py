@@ -7,7 +7,8 @@ from pathlib import Path
 
 from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
-from shotrelay.engine.run import redo, run
+from shotrelay.engine.actions import redo
+from shotrelay.engine.run import run
 from shotrelay.spec.vocabulary import Task
 
 PROJECT = """name: ad

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
-from shotrelay.engine.run import approve, pick, redo, run, status
+from shotrelay.engine.actions import approve, pick, redo, status
+from shotrelay.engine.run import run
 from shotrelay.errors import SpecError
 from shotrelay.spec.vocabulary import Task
 

@@ -18,7 +18,7 @@ from shotrelay.engine.executor import Executor, Scorer, first_success
 from shotrelay.engine.gate import animatic_plan, paid_stages, structure_hash
 from shotrelay.engine.graph import CompileFn, PacketLike, build_graph
 from shotrelay.engine.jobs import JobNode
-from shotrelay.engine.journal import EventRow, Journal
+from shotrelay.engine.journal import Journal
 from shotrelay.engine.keep import (
     keep_finished,
     read_digests,
@@ -36,7 +36,7 @@ from shotrelay.engine.output import (
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
-from shotrelay.errors import EngineError, SpecError
+from shotrelay.errors import EngineError
 from shotrelay.providers.base import Provider, account_limit
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import load_project
@@ -46,17 +46,7 @@ from shotrelay.spec.vocabulary import Stage
 if TYPE_CHECKING:
     from shotrelay.schedule.slots import SlotQueue
 
-__all__ = [
-    "EngineHooks",
-    "RunResult",
-    "StatusReport",
-    "approve",
-    "pick",
-    "redo",
-    "run",
-    "run_async",
-    "status",
-]
+__all__ = ["CatalogLike", "EngineHooks", "RunResult", "run", "run_async"]
 
 
 class CatalogLike(Protocol):
@@ -98,22 +88,6 @@ class RunResult(BaseModel):
     reserved_usd: float = 0.0
     actual_usd: float = 0.0
     deadline: dict[str, Any] | None = None
-
-
-class StatusReport(BaseModel):
-    """Jobs by state, money reserved and spent, approval, outputs and the last events."""
-
-    model_config = ConfigDict(frozen=True)
-
-    project: str
-    workspace: Path
-    jobs: dict[str, int]
-    reserved_usd: float
-    actual_usd: float
-    approved: bool
-    picks: dict[str, int]
-    outputs: dict[str, Path | None]
-    events: list[EventRow]
 
 
 def run(
@@ -317,127 +291,10 @@ async def run_async(
         journal.close()
 
 
-def approve(project_path: Path | str, *, workdir: Path | str | None = None) -> str:
-    """Approve the project's structure (shots, order, durations, framing, camera, transitions)."""
-    ws, project = _open(project_path, workdir)
-    journal = Journal(ws.journal)
-    try:
-        digest = structure_hash(project)
-        if journal.approved("structure", digest):
-            return "the structure was already approved"
-        journal.approve("structure", digest, note="approve")
-        journal.event("approved", f"structure {digest[:12]} approved")
-        return f"structure approved ({len(project.shots)} shots); `shotrelay run` goes on"
-    finally:
-        journal.close()
-
-
-def redo(
-    project_path: Path | str,
-    shot_id: str,
-    stage: Stage | str | None = None,
-    **run_kwargs: Any,
-) -> RunResult:
-    """Invalidate a shot's job at ``stage`` (all its stages when None) and what follows; run."""
-    ws, project = _open(project_path, run_kwargs.get("workdir"))
-    _shot(project, shot_id)
-    try:
-        stages = [Stage(stage)] if stage is not None else list(Stage)
-    except ValueError:
-        raise SpecError(
-            f"unknown stage {stage!r}",
-            field="stage",
-            fix="use one of " + ", ".join(s.value for s in Stage),
-        ) from None
-    journal = Journal(ws.journal)
-    try:
-        with journal.transaction():
-            for st in stages:
-                journal.bump_revision(shot_id, st.value)
-            journal.event("redo", f"redo {shot_id} at {stage or 'every stage'}", shot_id=shot_id)
-    finally:
-        journal.close()
-    return run(project_path, **run_kwargs)
-
-
-def pick(
-    project_path: Path | str, shot_id: str, take: int, *, workdir: Path | str | None = None
-) -> str:
-    """Choose which take of a shot the cut uses (overrides the scorer on the next run)."""
-    ws, project = _open(project_path, workdir)
-    _shot(project, shot_id)
-    if take < 1:
-        raise SpecError(
-            "takes are numbered from 1", file=str(ws.project_file), field="take", fix="pass 1, 2"
-        )
-    journal = Journal(ws.journal)
-    try:
-        made = sorted(
-            {
-                r.take
-                for r in journal.jobs(shot_id=shot_id, state="succeeded")
-                if r.stage == Stage.GENERATE.value
-            }
-        )
-        if take not in made:
-            have = ", ".join(map(str, made)) or "none yet"
-            raise SpecError(
-                f"shot {shot_id} has no finished take {take} (finished takes: {have})",
-                file=str(ws.project_file),
-                field="take",
-                fix=f"pick one of those, or run with --takes {max(take, 2)} first",
-            )
-        journal.set_pick(shot_id, take)
-        journal.event("pick", f"take {take} picked", shot_id=shot_id)
-    finally:
-        journal.close()
-    return f"{shot_id}: take {take} picked; `shotrelay run` recuts with it"
-
-
-def status(
-    project_path: Path | str, *, workdir: Path | str | None = None, last: int = 10
-) -> StatusReport:
-    """Jobs by state, costs reserved and actual, the approval, outputs and the last events."""
-    ws, project = _open(project_path, workdir)
-    journal = Journal(ws.journal)
-    try:
-        reserved, actual = journal.costs()
-        outputs = {
-            p.name: (p if p.is_file() else None) for p in (ws.animatic, ws.final, ws.manifest)
-        }
-        return StatusReport(
-            project=project.name,
-            workspace=ws.root,
-            jobs=journal.counts(),
-            reserved_usd=reserved,
-            actual_usd=actual,
-            approved=journal.approved("structure", structure_hash(project)),
-            picks=journal.picks(),
-            outputs=outputs,
-            events=journal.events(limit=last),
-        )
-    finally:
-        journal.close()
-
-
-# -- wiring -------------------------------------------------------------------------------
-
-
 def _open(project_path: Path | str, workdir: Path | str | None) -> tuple[Workspace, Project]:
     ws = workspace_for(project_path, workdir)
     project = load_project(ws.project_file)
     return ws.create(), project
-
-
-def _shot(project: Project, shot_id: str) -> Shot:
-    try:
-        return project.shot(shot_id)
-    except KeyError:
-        raise SpecError(
-            f"no shot {shot_id!r}",
-            field="shot",
-            fix="use one of " + ", ".join(s.id for s in project.shots),
-        ) from None
 
 
 def _catalog(catalog: CatalogLike | None) -> CatalogLike:

@@ -1,0 +1,153 @@
+"""What a person does between runs: approve the structure, redo a shot, pick a take, look.
+
+Each is one journal write (and, for ``redo``, a run); none of them calls a provider itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from shotrelay.engine.gate import structure_hash
+from shotrelay.engine.journal import EventRow, Journal
+from shotrelay.engine.run import RunResult, _open, run
+from shotrelay.errors import SpecError
+from shotrelay.spec.models import Project, Shot
+from shotrelay.spec.vocabulary import Stage
+
+__all__ = ["StatusReport", "approve", "pick", "redo", "status"]
+
+
+class StatusReport(BaseModel):
+    """Jobs by state, money reserved and spent, approval, outputs and the last events."""
+
+    model_config = ConfigDict(frozen=True)
+
+    project: str
+    workspace: Path
+    jobs: dict[str, int]
+    reserved_usd: float
+    actual_usd: float
+    approved: bool
+    picks: dict[str, int]
+    outputs: dict[str, Path | None]
+    events: list[EventRow]
+
+
+def approve(project_path: Path | str, *, workdir: Path | str | None = None) -> str:
+    """Approve the project's structure (shots, order, durations, framing, camera, transitions)."""
+    ws, project = _open(project_path, workdir)
+    journal = Journal(ws.journal)
+    try:
+        digest = structure_hash(project)
+        if journal.approved("structure", digest):
+            return "the structure was already approved"
+        journal.approve("structure", digest, note="approve")
+        journal.event("approved", f"structure {digest[:12]} approved")
+        return f"structure approved ({len(project.shots)} shots); `shotrelay run` goes on"
+    finally:
+        journal.close()
+
+
+def redo(
+    project_path: Path | str,
+    shot_id: str,
+    stage: Stage | str | None = None,
+    **run_kwargs: Any,
+) -> RunResult:
+    """Invalidate a shot's job at ``stage`` (all its stages when None) and what follows; run."""
+    ws, project = _open(project_path, run_kwargs.get("workdir"))
+    _shot(project, shot_id)
+    try:
+        stages = [Stage(stage)] if stage is not None else list(Stage)
+    except ValueError:
+        raise SpecError(
+            f"unknown stage {stage!r}",
+            field="stage",
+            fix="use one of " + ", ".join(s.value for s in Stage),
+        ) from None
+    journal = Journal(ws.journal)
+    try:
+        with journal.transaction():
+            for st in stages:
+                journal.bump_revision(shot_id, st.value)
+            journal.event("redo", f"redo {shot_id} at {stage or 'every stage'}", shot_id=shot_id)
+    finally:
+        journal.close()
+    return run(project_path, **run_kwargs)
+
+
+def pick(
+    project_path: Path | str, shot_id: str, take: int, *, workdir: Path | str | None = None
+) -> str:
+    """Choose which take of a shot the cut uses (overrides the scorer on the next run)."""
+    ws, project = _open(project_path, workdir)
+    _shot(project, shot_id)
+    if take < 1:
+        raise SpecError(
+            "takes are numbered from 1", file=str(ws.project_file), field="take", fix="pass 1, 2"
+        )
+    journal = Journal(ws.journal)
+    try:
+        made = sorted(
+            {
+                r.take
+                for r in journal.jobs(shot_id=shot_id, state="succeeded")
+                if r.stage == Stage.GENERATE.value
+            }
+        )
+        if take not in made:
+            have = ", ".join(map(str, made)) or "none yet"
+            raise SpecError(
+                f"shot {shot_id} has no finished take {take} (finished takes: {have})",
+                file=str(ws.project_file),
+                field="take",
+                fix=f"pick one of those, or run with --takes {max(take, 2)} first",
+            )
+        journal.set_pick(shot_id, take)
+        journal.event("pick", f"take {take} picked", shot_id=shot_id)
+    finally:
+        journal.close()
+    return f"{shot_id}: take {take} picked; `shotrelay run` recuts with it"
+
+
+def status(
+    project_path: Path | str, *, workdir: Path | str | None = None, last: int = 10
+) -> StatusReport:
+    """Jobs by state, costs reserved and actual, the approval, outputs and the last events."""
+    ws, project = _open(project_path, workdir)
+    journal = Journal(ws.journal)
+    try:
+        reserved, actual = journal.costs()
+        outputs = {
+            p.name: (p if p.is_file() else None) for p in (ws.animatic, ws.final, ws.manifest)
+        }
+        return StatusReport(
+            project=project.name,
+            workspace=ws.root,
+            jobs=journal.counts(),
+            reserved_usd=reserved,
+            actual_usd=actual,
+            approved=journal.approved("structure", structure_hash(project)),
+            picks=journal.picks(),
+            outputs=outputs,
+            events=journal.events(limit=last),
+        )
+    finally:
+        journal.close()
+
+
+# -- wiring -------------------------------------------------------------------------------
+
+
+def _shot(project: Project, shot_id: str) -> Shot:
+    try:
+        return project.shot(shot_id)
+    except KeyError:
+        raise SpecError(
+            f"no shot {shot_id!r}",
+            field="shot",
+            fix="use one of " + ", ".join(s.id for s in project.shots),
+        ) from None
