@@ -68,7 +68,7 @@ def test_a_deadline_already_past_is_said_and_the_plan_left_as_routed(tmp_path: P
     assert "after the deadline" in result.deadline["lines"][0]
 
 
-def test_a_shared_studio_queue_prioritises_even_without_a_deadline() -> None:
+def test_a_run_without_a_deadline_still_joins_a_shared_studio_queue() -> None:
     assert DeadlineRun(None).slots is None
     queue = SlotQueue()
     shared = DeadlineRun(None, queue).slots
