@@ -12,7 +12,6 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from shotrelay.errors import ShotrelayError
-from shotrelay.media.frames import iter_frames
 
 __all__ = ["data_uri", "frame_of", "thumbnail"]
 
@@ -36,10 +35,29 @@ def frame_of(path: Path) -> NDArray[np.uint8]:
                         return np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
     except (av.FFmpegError, IndexError) as exc:
         raise ShotrelayError(f"{path}: cannot decode ({exc})") from exc
-    frames = list(iter_frames(path))
-    if not frames:
-        raise ShotrelayError(f"{path}: has no video frames")
-    return frames[len(frames) // 2]
+    return _middle_by_count(path)
+
+
+def _middle_by_count(path: Path) -> NDArray[np.uint8]:
+    """The middle frame of a stream with no duration: count packets, then decode up to it.
+
+    Only one decoded frame is held at a time, however long the clip.
+    """
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            count = sum(1 for packet in container.demux(stream) if packet.size)
+        with av.open(str(path)) as container:
+            last: av.VideoFrame | None = None
+            for index, frame in enumerate(container.decode(video=0)):
+                last = frame
+                if index >= count // 2:
+                    break
+            if last is None:
+                raise ShotrelayError(f"{path}: has no video frames")
+            return np.asarray(last.to_ndarray(format="rgb24"), dtype=np.uint8)
+    except (av.FFmpegError, IndexError) as exc:
+        raise ShotrelayError(f"{path}: cannot decode ({exc})") from exc
 
 
 def thumbnail(path: Path, width: int = 320) -> Image.Image:
