@@ -73,3 +73,54 @@ def test_a_run_without_a_deadline_still_joins_a_shared_studio_queue() -> None:
     queue = SlotQueue()
     shared = DeadlineRun(None, queue).slots
     assert shared is not None and shared.queue is queue
+
+
+def test_two_projects_in_one_studio_queue_take_the_shared_slot_by_deadline(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from shotrelay.engine.run import run_async
+
+    narrow = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95, concurrency=1)]
+
+    class Shared:
+        models = LOCAL_MODELS + narrow
+
+    cloud = FakeProvider("cloud")
+    cloud.running_polls = 3
+    providers = {"local": FakeProvider("local"), "cloud": cloud}
+    files = {}
+    for name, shots in (("late", ["l1", "l2", "l3"]), ("early", ["e1", "e2", "e3"])):
+        folder = tmp_path / name
+        folder.mkdir()
+        body = "".join(f"  - {{id: {s}, duration: 2, subject: a {s}, role: hero}}\n" for s in shots)
+        files[name] = folder / f"{name}.yaml"
+        files[name].write_text(f"name: {name}\nshots:\n{body}")
+    now = datetime.now(UTC)
+    due = {"late": now + timedelta(hours=8), "early": now + timedelta(hours=1)}
+    queue = SlotQueue()
+
+    async def both() -> None:
+        results = await asyncio.gather(
+            *(
+                run_async(
+                    files[name],
+                    providers=providers,
+                    catalog=Shared(),
+                    hooks=hooks(FakeCutter()),
+                    auto_approve=True,
+                    deadline=due[name],
+                    studio=queue,
+                )  # type: ignore[arg-type]
+                for name in ("late", "early")
+            )
+        )
+        assert all(r.status == "done" for r in results)
+
+    asyncio.run(both())
+    order = [cloud.remote[rid].shot_id for rid in cloud.remote]
+    assert sorted(order) == ["e1", "e2", "e3", "l1", "l2", "l3"]
+    # One slot for both: after whichever job got there first, the early deadline's go first.
+    rest = order[1:]
+    assert [s for s in rest if s.startswith("e")] == rest[: len([s for s in rest if s[0] == "e"])]
