@@ -1,6 +1,7 @@
 """What the report shows, gathered from the project, the route plan, the journal and the store.
 
-Read-only: a project that has never run gets a plan-only report and no journal is created.
+Read-only: a project that has never run gets a plan-only report and no journal is created;
+an existing journal is opened with SQLite's ``mode=ro`` (no migration, no WAL files, no write).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from shotrelay.continuity.packet import ContextPacket
 from shotrelay.engine.journal import EventRow, JobRow, Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
-from shotrelay.errors import ShotrelayError
+from shotrelay.errors import EngineError, ShotrelayError
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import load_project
 from shotrelay.spec.models import Project
@@ -141,18 +142,65 @@ def _spans(jobs: list[JobRow], events: list[EventRow]) -> list[JobSpan]:
     return sorted(spans, key=lambda s: (s.start, s.label))
 
 
-def _runs(path: Path) -> list[RunRow]:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = db.execute(
+class _ReadOnlyJournal(Journal):
+    """The journal's own queries over a read-only connection.
+
+    ``Journal()`` opens read-write: it switches to WAL, runs migrations and may leave -wal and
+    -shm files. The report changes nothing, so it reads through ``mode=ro`` instead; only
+    reading methods may be called on this object.
+    """
+
+    def __init__(self, path: Path) -> None:  # no super().__init__: that opens read-write
+        self.path = path
+        # With no -wal file everything is in the main file, and immutable=1 reads it without
+        # creating -wal/-shm (mode=ro alone creates both in a writable folder). A live run
+        # has a -wal file: then read through it, as a reader beside the writer.
+        wal = path.with_name(f"{path.name}-wal")
+        query = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        try:
+            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
+        except sqlite3.Error as exc:
+            raise EngineError(f"cannot read the journal {path}: {exc}") from None
+
+    def costs(self) -> tuple[float, float]:
+        """(reserved, actual) in USD, summed over the jobs (a journal of any schema has them)."""
+        row = self.db.execute(
+            "SELECT coalesce(sum(reserved_usd), 0), coalesce(sum(actual_usd), 0) FROM jobs"
+        ).fetchone()
+        return max(0.0, round(float(row[0]), 9)), max(0.0, round(float(row[1]), 9))
+
+    def runs(self) -> list[RunRow]:
+        """Every recorded run, oldest first."""
+        rows = self.db.execute(
             "SELECT id, kind, started_at, finished_at, status, note FROM runs ORDER BY id"
         ).fetchall()
+        return [
+            RunRow(id=r[0], kind=r[1], started_at=r[2], finished_at=r[3], status=r[4], note=r[5])
+            for r in rows
+        ]
+
+
+def _read_once(path: Path) -> tuple[list[JobRow], list[EventRow], list[RunRow], float, float]:
+    journal = _ReadOnlyJournal(path)
+    try:
+        reserved, actual = journal.costs()
+        return journal.jobs(), journal.events(), journal.runs(), reserved, actual
     finally:
-        db.close()
-    return [
-        RunRow(id=r[0], kind=r[1], started_at=r[2], finished_at=r[3], status=r[4], note=r[5])
-        for r in rows
-    ]
+        journal.close()
+
+
+def _read_journal(
+    path: Path,
+) -> tuple[list[JobRow], list[EventRow], list[RunRow], float, float]:
+    """(jobs, events, runs, reserved, actual) read without changing the journal."""
+    try:
+        return _read_once(path)
+    except sqlite3.Error:
+        pass  # a run that started mid-read can upset an immutable read: read once more
+    try:
+        return _read_once(path)
+    except sqlite3.Error as exc:
+        raise EngineError(f"cannot read the journal {path}: {exc}") from None
 
 
 def _artifacts(jobs: list[JobRow], store: ArtifactStore) -> list[Artifact]:
@@ -226,13 +274,7 @@ def gather(
     reserved = actual = 0.0
     artifacts: list[Artifact] = []
     if ws.journal.is_file():
-        journal = Journal(ws.journal)
-        try:
-            jobs, events = journal.jobs(), journal.events()
-            reserved, actual = journal.costs()
-        finally:
-            journal.close()
-        runs = _runs(ws.journal)
+        jobs, events, runs, reserved, actual = _read_journal(ws.journal)
         artifacts = _artifacts(jobs, ArtifactStore(ws.store))
     manifest = None
     if ws.manifest.is_file():
