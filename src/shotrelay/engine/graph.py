@@ -112,8 +112,15 @@ def _per_take(stage_cost: CostEstimate, routed_takes: int) -> CostEstimate:
 
 
 def estimate_cost(model: ModelProfile, params: Mapping[str, Any]) -> CostEstimate:
-    """Cost of one call of ``model`` with these parameters (used for fallbacks)."""
+    """Cost of one call of ``model`` with these parameters (used for fallbacks).
+
+    A fallback renders the clip length *it* allows for the shot (e.g. Sora's 4/8/12 s), not
+    the routed model's, and is billed for that.
+    """
     seconds = float(params.get("clip_seconds") or params.get("seconds") or 0.0)
+    shot = float(params.get("seconds") or 0.0)
+    if shot and ({Task.TEXT_TO_VIDEO, Task.IMAGE_TO_VIDEO} & set(model.tasks)):
+        seconds = model.clip_length(shot) or seconds
     text = str(params.get("text", ""))
     return model.pricing.estimate(
         seconds=seconds,
