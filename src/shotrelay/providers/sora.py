@@ -32,8 +32,10 @@ _MODERATION_CODES = ("moderation", "content_policy", "safety")
 
 
 def pick_seconds(clip_seconds: float) -> str:
-    """The allowed Sora duration nearest ``clip_seconds`` (ties go to the longer clip)."""
-    return str(min(SECONDS, key=lambda s: (abs(s - clip_seconds), -s)))
+    """The shortest allowed Sora duration that covers ``clip_seconds`` (else the longest):
+    a clip shorter than its shot would leave the cut short; a longer one is trimmed."""
+    covering = [s for s in sorted(SECONDS) if s + 1e-9 >= clip_seconds]
+    return str(covering[0] if covering else max(SECONDS))
 
 
 def billed_seconds(request: JobRequest) -> str:

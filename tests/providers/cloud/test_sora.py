@@ -227,7 +227,15 @@ def test_find_matches_the_listed_video_and_cancel_deletes(server: FakeServer) ->
 
 
 def test_duration_and_size_mapping() -> None:
-    assert [pick_seconds(s) for s in (1, 5, 6, 7, 10, 20)] == ["4", "4", "8", "8", "12", "12"]
+    assert [pick_seconds(s) for s in (1, 4, 5, 6, 8, 10, 20)] == [
+        "4",
+        "4",
+        "8",
+        "8",
+        "8",
+        "12",
+        "12",
+    ]
     assert pick_size({"aspect": "9:16"}, "sora-2") == "720x1280"
     assert pick_size({"aspect": "16:9", "resolution": "1080p"}, "sora-2") == "1280x720"
     assert pick_size({"width": 1920, "height": 1080, "resolution": "1080p"}, "sora-2-pro") == (
