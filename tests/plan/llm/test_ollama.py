@@ -72,3 +72,14 @@ def test_server_not_running_is_transient_and_says_where(models: list[ModelProfil
     with pytest.raises(TransientError, match=f"could not connect to {url}"):
         planner.plan(project(), models)
     assert waits == [1.0, 2.0]
+
+
+def test_credentials_in_a_base_url_are_not_shown(models: list[ModelProfile]) -> None:
+    gone = FakeServer().start()
+    host = gone.url.removeprefix("http://")
+    gone.stop()
+    creds = _env(SHOTRELAY_OLLAMA_BASE_URL=f"http://admin:hunter2pw@{host}")
+    planner = OllamaPlanner(credentials=creds, sleep=lambda _s: None)
+    with pytest.raises(TransientError) as info:
+        planner.plan(project(), models)
+    assert "hunter2pw" not in str(info.value) and f"http://{host}" in str(info.value)

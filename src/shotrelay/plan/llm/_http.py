@@ -85,7 +85,7 @@ class JsonClient:
         except httpx.ConnectError:
             raise self._error(
                 TransientError,
-                f"{what}: could not connect to {self.base_url}; is the server running and "
+                f"{what}: could not connect to {_shown(self.base_url)}; is the server running and "
                 "the base URL right?",
                 model,
             ) from None
@@ -119,3 +119,10 @@ class JsonClient:
             provider=self.provider,
             model=model,
         )
+
+
+def _shown(url: str) -> str:
+    """``url`` without any user:password part (a base URL may carry credentials)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=host).geturl()
