@@ -131,7 +131,7 @@ def test_openai_videos_input_reference_is_a_file_part(server: FakeServer, png: P
     client.videos.create(
         prompt=req.prompt,
         model="sora-2",
-        seconds="4",
+        seconds="8",  # the shortest allowed length covering the 5 s clip
         size="1280x720",
         input_reference=("frame.png", png.read_bytes(), "image/png"),
     )
