@@ -253,6 +253,49 @@ def run(
 
 @app.command()
 @friendly
+def studio(
+    projects: Annotated[
+        list[Path], typer.Argument(help="Project files (or folders) to run together.")
+    ],
+    auto_approve: Annotated[
+        bool, typer.Option("--auto-approve", help="Pass every structure gate without `approve`.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run several projects at once sharing the providers: earliest deadline, then priority."""
+    from shotrelay.api import find_project_file
+    from shotrelay.engine.studio import run_studio_projects
+    from shotrelay.progress import RunView
+
+    files = [find_project_file(p) for p in projects]
+    show = not (quiet or as_json)
+    results = run_studio_projects(
+        files,
+        auto_approve=auto_approve,
+        on_event_for=lambda name: RunView(out, prefix=name) if show else None,
+    )
+    rows: list[dict[str, Any]] = []
+    for file, result in zip(files, results, strict=True):
+        if isinstance(result, ShotrelayError):
+            rows.append({"project": str(file), "status": "error", "message": str(result)})
+        else:
+            rows.append({"project": str(file), **result.model_dump(mode="json", exclude={"plan"})})
+    if as_json:
+        print_json(rows)
+    else:
+        for row in rows:
+            out.print(f"{row['project']}: {row['status']}: {row['message']}", highlight=False)
+            for line in (row.get("deadline") or {}).get("lines", []):
+                out.print(f"  {line}", highlight=False)
+    if any(r["status"] == "error" for r in rows):
+        raise typer.Exit(2)
+    if any(r["status"] == "incomplete" for r in rows):
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
 def approve(project: ProjectArg) -> None:
     """Lock the structure (shots, order, durations, framing, moves, transitions)."""
     from shotrelay.api import find_project_file

@@ -26,12 +26,19 @@ class RunView:
     """Renders engine events; use as a context manager around the run."""
 
     def __init__(
-        self, console: Console | None = None, plain: TextIO | None = None, *, show: bool = True
+        self,
+        console: Console | None = None,
+        plain: TextIO | None = None,
+        *,
+        show: bool = True,
+        prefix: str = "",
     ) -> None:
         self.console = console or Console()
         self.plain = plain or sys.stdout
         self.show = show
-        self.live = show and self.console.is_terminal
+        self.prefix = prefix
+        # Bars need the terminal to themselves: several projects at once print lines.
+        self.live = show and self.console.is_terminal and not prefix
         self.progress: Progress | None = None
         self.tasks: dict[str, TaskID] = {}
         self.open: dict[str, str] = {}  # job -> stage, for jobs queued and not yet finished
@@ -112,6 +119,7 @@ class RunView:
         self._say(" ".join(p for p in parts if p))
 
     def _say(self, text: str) -> None:
+        text = f"[{self.prefix}] {text}" if self.prefix else text
         if self.progress is not None:
             self.progress.console.print(text, style="dim", highlight=False, markup=False)
         else:

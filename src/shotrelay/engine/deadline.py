@@ -62,9 +62,11 @@ class DeadlineRun:
                 on_event(EngineEvent(kind="note", message=line))
         return self.fitted.plan
 
-    def track(self, graph: JobGraph, models: Mapping[str, ModelProfile]) -> None:
-        """Prioritise ``graph``'s jobs by deadline, then least slack (Unix time, so runs
-        sharing a queue compare)."""
+    def track(
+        self, graph: JobGraph, models: Mapping[str, ModelProfile], weight: float = 1.0
+    ) -> None:
+        """Prioritise ``graph``'s jobs by deadline, then weight, then least slack (Unix time,
+        so runs sharing a queue compare)."""
         if self.slots is None:
             return
         from shotrelay.schedule.priority import ProjectTerms
@@ -73,6 +75,7 @@ class DeadlineRun:
             deadline=self.when.timestamp() if self.when is not None else None,
             release=datetime.now(UTC).timestamp(),
             shots=len(graph.shots),
+            weight=weight,
         )
         self.slots.use(graph, models, terms)
 

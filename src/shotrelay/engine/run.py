@@ -246,7 +246,7 @@ async def run_async(
         for note in graph.notes:
             journal.event("lowered", note)
             emit(EngineEvent(kind="note", message=note))
-        due.track(graph, models)
+        due.track(graph, models, project.priority)
         emit(EngineEvent(kind="phase", message="relay"))
         outcome = await executor.run(graph)
         final = assemble(

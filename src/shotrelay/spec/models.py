@@ -230,6 +230,12 @@ class Project(_Model):
     format: Format = Field(default_factory=Format)
     target_length: float | None = Field(None, gt=0, description="Seconds; sum of shots if unset.")
     deadline: datetime | None = None
+    priority: float = Field(
+        1.0,
+        gt=0,
+        le=10,
+        description="Weight in a studio queue: on equal deadlines a heavier project goes first.",
+    )
     budget_usd: float | None = Field(None, ge=0)
     takes: Annotated[int, Field(ge=1, le=8)] = 1
     style: StyleBible = Field(default_factory=StyleBible)

@@ -1,0 +1,52 @@
+"""Several projects run at once, sharing the providers: a studio queue.
+
+Every project's jobs wait in one queue per model; a free slot goes to the project with the
+earliest deadline (then the higher ``priority``, then the job with the least slack), so a
+rush job is not stuck behind a long one that has days left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from shotrelay.engine.events import EventCallback
+from shotrelay.engine.run import RunResult, run_async
+from shotrelay.errors import ShotrelayError
+from shotrelay.spec.loader import load_project
+
+__all__ = ["run_studio_projects"]
+
+
+def run_studio_projects(
+    paths: Sequence[Path],
+    *,
+    on_event_for: Callable[[str], EventCallback | None] = lambda _name: None,
+    **run_kwargs: Any,
+) -> list[RunResult | ShotrelayError]:
+    """Run the projects together on one studio queue; a result or the error, per project.
+
+    Every file is read first, so a bad one stops everything before any work starts.
+    """
+    from shotrelay.schedule.slots import SlotQueue
+
+    names = [load_project(p).name for p in paths]
+    if len(set(names)) != len(names):
+        raise ShotrelayError(
+            "two of the projects have the same name; a studio needs one name per project "
+            "(set name: in each file)"
+        )
+    queue = SlotQueue()
+
+    async def one(path: Path, name: str) -> RunResult | ShotrelayError:
+        try:
+            return await run_async(path, on_event=on_event_for(name), studio=queue, **run_kwargs)
+        except ShotrelayError as exc:
+            return exc
+
+    async def every() -> list[RunResult | ShotrelayError]:
+        return list(await asyncio.gather(*(one(p, n) for p, n in zip(paths, names, strict=True))))
+
+    return asyncio.run(every())
