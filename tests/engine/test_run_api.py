@@ -11,7 +11,7 @@ from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 from shotrelay.engine.actions import approve, pick, redo, status
 from shotrelay.engine.run import run
 from shotrelay.errors import SpecError
-from shotrelay.spec.vocabulary import Task
+from shotrelay.spec.vocabulary import Stage, Task
 
 CLOUD = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)]
 PROJECT = """name: ad
@@ -190,3 +190,33 @@ def test_a_bad_account_limit_stops_the_run_before_any_work(tmp_path: Path) -> No
     with pytest.raises(EngineError, match="concurrency 'many'"):
         s.run(auto_approve=True)
     assert s.local.submissions == [] and s.cloud.submissions == []
+
+
+def test_a_native_voice_shot_runs_without_tts_or_lip_sync(tmp_path: Path) -> None:
+    speaker = model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)
+    speaker = speaker.model_copy(
+        update={"inputs": speaker.inputs.model_copy(update={"native_audio": True})}
+    )
+
+    class Native:
+        def __init__(self) -> None:
+            self.models = [*LOCAL_MODELS, speaker]
+
+    file = tmp_path / "talk.yaml"
+    file.write_text(
+        "name: talk\ncharacters: [{name: Ana}]\nshots:\n"
+        "  - {id: a, duration: 2, role: dialogue, voice: native,\n"
+        "     dialogue: [{speaker: Ana, line: We made it.}]}\n"
+    )
+    local, cloud = FakeProvider("local"), FakeProvider("cloud")
+    result = run(
+        file,
+        providers={"local": local, "cloud": cloud},
+        catalog=Native(),  # type: ignore[arg-type]
+        hooks=hooks(FakeCutter()),
+        auto_approve=True,
+    )
+    assert result.status == "done"
+    stages = {r.stage for r in [*local.remote.values(), *cloud.remote.values()]}
+    assert stages == {Stage.KEYFRAME, Stage.GENERATE}
+    assert [r.model.id for r in cloud.remote.values()] == ["veo"]

@@ -199,3 +199,22 @@ def test_previs_preset_and_missing_keys_make_the_drafts_primary(
     for plan in (previs, local):
         gen = plan.shot("s1").stage(Stage.GENERATE)
         assert gen is not None and gen.model == "local-camera"
+
+
+def test_native_voice_has_the_video_model_speak_without_tts_or_lip_sync(
+    builtin: list[ModelProfile],
+) -> None:
+    from shotrelay.errors import RoutingError
+
+    line = {"speaker": "Ana", "line": "We made it."}
+    shots = [{"duration": 6, "role": "dialogue", "dialogue": [line], "voice": "native"}]
+    plan = route_project(make_project(shots), builtin)
+    stages = [st.stage for st in plan.shots[0].stages]
+    assert Stage.TTS not in stages and Stage.LIPSYNC not in stages
+    gen = plan.shots[0].stage(Stage.GENERATE)
+    by_id = {m.id: m for m in builtin}
+    assert gen is not None and by_id[gen.model].inputs.native_audio
+    dubbed = route_project(make_project([{**shots[0], "voice": "dub"}]), builtin)
+    assert Stage.LIPSYNC in [st.stage for st in dubbed.shots[0].stages]
+    with pytest.raises(RoutingError, match="native_audio"):
+        route_project(make_project(shots), builtin, available={"local"}.__contains__)

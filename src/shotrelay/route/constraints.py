@@ -16,7 +16,7 @@ from shotrelay.errors import RoutingError
 from shotrelay.route.plan import Exclusion
 from shotrelay.route.table import ModelTable
 from shotrelay.spec.models import RESOLUTIONS, Policy, PolicyRule, Shot
-from shotrelay.spec.vocabulary import Stage
+from shotrelay.spec.vocabulary import Stage, Voice
 
 __all__ = ["Check", "Constraints", "ShotNeeds", "exclusions", "feasible", "no_model_error"]
 
@@ -204,6 +204,14 @@ class Constraints:
                     "first_frame",
                     t.first_frame,
                     lambda i: "cannot start from the previous shot's last frame",
+                )
+            )
+        if shot.has_dialogue and shot.voice is Voice.NATIVE:
+            out.append(
+                Check(
+                    "native_audio",
+                    t.native_audio,
+                    lambda i: "does not speak lines itself (the shot's voice is native)",
                 )
             )
         n = len(shot.references)

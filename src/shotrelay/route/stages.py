@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.spec.models import RESOLUTIONS, Format, Shot
-from shotrelay.spec.vocabulary import Stage, Task
+from shotrelay.spec.vocabulary import Stage, Task, Voice
 
 __all__ = [
     "FINISHING",
@@ -41,7 +41,7 @@ def base_stages(shot: Shot, previous: Shot | None) -> list[Stage]:
     stages.append(Stage.GENERATE)
     if shot.edit:
         stages.append(Stage.EDIT)
-    if shot.has_dialogue:
+    if shot.has_dialogue and shot.voice is Voice.DUB:
         stages += [Stage.TTS, Stage.LIPSYNC]
     return stages
 

@@ -52,6 +52,7 @@ class ModelTable:
     text_only: np.ndarray
     first_frame: np.ndarray
     lipsync_inputs: np.ndarray
+    native_audio: np.ndarray
     references: np.ndarray
     aspect_ok: np.ndarray
     max_height: np.ndarray
@@ -104,6 +105,7 @@ class ModelTable:
             text_only=arr(lambda m: not takes_first_frame(m), bool),
             first_frame=arr(takes_first_frame, bool),
             lipsync_inputs=arr(lambda m: m.inputs.audio and m.inputs.video, bool),
+            native_audio=arr(lambda m: m.inputs.native_audio, bool),
             references=arr(lambda m: m.inputs.reference_images, np.int64),
             aspect_ok=arr(lambda m: not m.aspect_ratios or fmt.aspect in m.aspect_ratios, bool),
             max_height=arr(lambda m: m.max_height, np.int64),

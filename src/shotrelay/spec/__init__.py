@@ -22,6 +22,7 @@ from shotrelay.spec.vocabulary import (
     Stage,
     Task,
     Transition,
+    Voice,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "StyleBible",
     "Task",
     "Transition",
+    "Voice",
     "Weights",
     "effective_weights",
     "load_project",

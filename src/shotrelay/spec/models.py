@@ -17,6 +17,7 @@ from shotrelay.spec.vocabulary import (
     Role,
     Stage,
     Transition,
+    Voice,
 )
 
 __all__ = [
@@ -165,6 +166,11 @@ class Shot(_Model):
     lighting: str = ""
     characters: list[str] = Field(default_factory=list, description="Names from characters.")
     dialogue: list[DialogueLine] = Field(default_factory=list)
+    voice: Voice = Field(
+        Voice.DUB,
+        description="dub: TTS + lip sync (one voice per character); native: the video model "
+        "speaks the lines (needs a model with native audio).",
+    )
     transition: Transition = Field(
         Transition.CUT, description="How this shot enters from the previous one."
     )

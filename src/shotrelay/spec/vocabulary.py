@@ -13,6 +13,7 @@ __all__ = [
     "Stage",
     "Task",
     "Transition",
+    "Voice",
 ]
 
 #: The requirement axes on which shots weigh and models score.
@@ -75,6 +76,17 @@ class CameraMove(StrEnum):
     ORBIT_RIGHT = "orbit-right"
     HANDHELD = "handheld"
     TRACKING = "tracking"
+
+
+class Voice(StrEnum):
+    """Who speaks a dialogue shot's lines."""
+
+    #: Text-to-speech with one voice per character, then lip sync onto the clip: the same
+    #: voice in every shot, whatever model made the picture.
+    DUB = "dub"
+    #: The video model speaks the lines itself (native audio, e.g. Veo 3): no TTS, no lip
+    #: sync, but each shot's voice is the model's.
+    NATIVE = "native"
 
 
 class Transition(StrEnum):
