@@ -17,7 +17,7 @@ import httpx
 
 from shotrelay.errors import ProviderError, RateLimited, TransientError
 from shotrelay.providers.credentials import Secret, redact
-from shotrelay.providers.http.classify import classify_status, error_detail, parse_retry_after
+from shotrelay.providers.http.classify import body_snippet, response_error
 
 __all__ = ["DEFAULT_TIMEOUT", "JsonClient"]
 
@@ -98,26 +98,20 @@ class JsonClient:
         try:
             return response.json()
         except ValueError:
-            snippet = " ".join(response.text.split())[:120]
             raise self._error(
-                TransientError, f"{what} answered with a body that is not JSON ({snippet!r})", model
+                TransientError,
+                f"{what} answered with a body that is not JSON ({body_snippet(response)!r})",
+                model,
             ) from None
 
     def _http_error(self, response: httpx.Response, what: str, model: str) -> ProviderError:
-        try:
-            body: Any = response.json()
-        except ValueError:
-            body = None
-        detail = error_detail(body, response.text)
-        message = f"{self.provider}: {what} answered HTTP {response.status_code}: {detail}"
-        if response.status_code in (401, 403) and self._key_env:
-            message += f" (check {self._key_env})"
-        return classify_status(
-            response.status_code,
-            redact(message, [self._key]),
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-            provider=self.provider,
+        return response_error(
+            response,
+            who=self.provider,
+            what=what,
             model=model,
+            secrets=[self._key],
+            key_env=self._key_env,
         )
 
 

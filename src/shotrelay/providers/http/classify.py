@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+
+import httpx
 
 from shotrelay.errors import (
     AuthError,
@@ -14,8 +17,16 @@ from shotrelay.errors import (
     RateLimited,
     TransientError,
 )
+from shotrelay.providers.credentials import Secret, redact
 
-__all__ = ["classify_status", "error_detail", "looks_like_moderation", "parse_retry_after"]
+__all__ = [
+    "body_snippet",
+    "classify_status",
+    "error_detail",
+    "looks_like_moderation",
+    "parse_retry_after",
+    "response_error",
+]
 
 _MODERATION_WORDS = ("moderation", "safety", "nsfw", "content policy", "content_policy", "flagged")
 
@@ -87,3 +98,44 @@ def classify_status(
     if issubclass(kind, RateLimited):
         return kind(message, retry_after=retry_after, provider=provider, model=model)
     return kind(message, provider=provider, model=model)
+
+
+#: An adapter's own verdict on a failed answer: (status, JSON body or None, detail) -> class.
+Verdict = Callable[[int, Any, str], "type[ProviderError] | None"]
+
+
+def response_error(
+    response: httpx.Response,
+    *,
+    who: str,
+    what: str,
+    model: str = "",
+    secrets: Iterable[Secret | None] = (),
+    key_env: str | None = None,
+    verdict: Verdict | None = None,
+) -> ProviderError:
+    """The classified error for a failed HTTP answer: the provider's own detail, secrets
+    masked, a hint to check the key on 401/403, Retry-After honoured."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    detail = error_detail(body, response.text)
+    status = response.status_code
+    override = verdict(status, body, detail) if verdict is not None else None
+    message = redact(f"{who}: {what} answered HTTP {status}: {detail}", secrets)
+    if status in (401, 403) and key_env and override is None:
+        message += f" (check {key_env})"
+    return classify_status(
+        status,
+        message,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+        provider=who,
+        model=model,
+        override=override,
+    )
+
+
+def body_snippet(response: httpx.Response, limit: int = 120) -> str:
+    """The start of an answer's text on one line (for "not JSON" messages)."""
+    return " ".join(response.text.split())[:limit]

@@ -13,10 +13,9 @@ from shotrelay.errors import AuthError, EngineError, ProviderError, Rejected, Tr
 from shotrelay.providers.base import Handle, JobRequest, JobStatus, ProviderResult
 from shotrelay.providers.credentials import Credentials, Secret, redact
 from shotrelay.providers.http.classify import (
-    classify_status,
-    error_detail,
+    body_snippet,
     looks_like_moderation,
-    parse_retry_after,
+    response_error,
 )
 from shotrelay.providers.http.media import extension, multipart_parts, save_stream
 
@@ -293,35 +292,22 @@ class HttpProvider:
         try:
             return response.json()
         except ValueError:
-            snippet = " ".join(response.text.split())[:120]
             raise self._error(
                 TransientError,
                 f"{what} answered HTTP {response.status_code} with a body that is not JSON"
-                f" ({snippet!r})",
+                f" ({body_snippet(response)!r})",
                 model,
             ) from None
 
     def _http_error(self, response: httpx.Response, what: str, model: str) -> ProviderError:
-        try:
-            body: Any = response.json()
-        except ValueError:
-            body = None
-        detail = error_detail(body, response.text)
-        message = redact(
-            f"{self.name}: {what} answered HTTP {response.status_code}: {detail}", [self._key()]
-        )
-        if (
-            response.status_code in (401, 403)
-            and self.classify_error(response.status_code, body, detail) is None
-        ):
-            message += f" (check {self.key_env})"
-        return classify_status(
-            response.status_code,
-            message,
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-            provider=self.name,
+        return response_error(
+            response,
+            who=self.name,
+            what=what,
             model=model,
-            override=self.classify_error(response.status_code, body, detail),
+            secrets=[self._key()],
+            key_env=self.key_env,
+            verdict=self.classify_error,
         )
 
     async def download(
