@@ -41,7 +41,6 @@ class RunView:
         self.live = show and self.console.is_terminal and not prefix
         self.progress: Progress | None = None
         self.tasks: dict[str, TaskID] = {}
-        self.open: dict[str, str] = {}  # job -> stage, for jobs queued and not yet finished
         self.phase = ""
 
     def __enter__(self) -> RunView:
@@ -70,7 +69,6 @@ class RunView:
         if event.kind == "phase":
             self.phase = event.message
             self.tasks.clear()
-            self.open.clear()
             self._say(f"{event.message}:")
             return
         if event.kind == "queued":
@@ -93,7 +91,6 @@ class RunView:
         self._line(event)
 
     def _queue(self, event: EngineEvent) -> None:
-        self.open[event.job] = event.stage
         if self.progress is None:
             return
         task = self.tasks.get(event.stage)

@@ -296,11 +296,11 @@ def _tag_params(st: StageRoute, model: ModelProfile, packet: Any) -> dict[str, A
     whose prompts name reference images by tag (Runway's ``@name``)."""
     if st.stage not in (Stage.KEYFRAME, Stage.GENERATE) or not isinstance(packet, ContextPacket):
         return {}
-    form = dialect(model.dialect).reference_tag
-    tags = reference_tags(packet, dialect(model.dialect), model)
-    if not form or not tags:
+    spoken = dialect(model.dialect)
+    tags = reference_tags(packet, spoken, model)
+    if not tags:  # also when the dialect names no references by tag
         return {}
-    head, _, tail = form.partition("{}")
+    head, _, tail = spoken.reference_tag.partition("{}")
     by_path = {path: tag[len(head) : len(tag) - len(tail)] for tag, path in tags.values()}
     refs = packet.reference_images[: model.inputs.reference_images]
     return {"reference_tags": [by_path.get(str(p), f"ref{i}") for i, p in enumerate(refs)]}

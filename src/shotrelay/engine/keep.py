@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.journal import Journal
+from shotrelay.engine.output import write_json
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage
@@ -47,10 +47,7 @@ def shot_digests(project: Project, journal: Journal) -> dict[str, str]:
 
 def write_digests(path: Path, digests: Mapping[str, str]) -> None:
     """Write the digests beside the executed route (atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(dict(digests), indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json(path, dict(digests))
 
 
 def read_digests(path: Path) -> dict[str, str]:
@@ -95,24 +92,23 @@ def keep_finished(
         was = old.get(route.id)
         gen = was.stage(Stage.GENERATE) if was is not None else None
         model = models.get(gen.model) if gen is not None else None
-        keep = (
-            was is not None
-            and gen is not None
-            and model is not None
-            and not model.local
-            and before.get(route.id) == now.get(route.id)
-            and (route.id, gen.model) in finished
-            and was != route
-        )
-        if keep and was is not None and gen is not None:
-            shots.append(was)
-            kept.add(route.id)
-            notes.append(
-                f"shot {route.id} keeps the route it was generated on ({gen.model}); edit the "
-                f"shot or `shotrelay redo` it to route it afresh"
-            )
-        else:
+        if (
+            was is None
+            or gen is None
+            or model is None
+            or model.local
+            or before.get(route.id) != now.get(route.id)
+            or (route.id, gen.model) not in finished
+            or was == route
+        ):
             shots.append(route)
+            continue
+        shots.append(was)
+        kept.add(route.id)
+        notes.append(
+            f"shot {route.id} keeps the route it was generated on ({gen.model}); edit the "
+            f"shot or `shotrelay redo` it to route it afresh"
+        )
     if not kept:
         return plan, kept
     return plan.model_copy(update={"shots": shots, "notes": [*plan.notes, *notes]}), kept

@@ -205,16 +205,18 @@ def write_manifest(
         "notes": list(graph.notes),
         "shots": shots,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json(path, data)
     return data
 
 
 def write_route(path: Path, plan: RoutePlan) -> None:
     """Write ``route.json``: the plan this run executes, with reasons and runner-ups."""
+    write_json(path, plan.model_dump(mode="json"))
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as JSON atomically (a temp file renamed over ``path``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(plan.model_dump(mode="json"), indent=2), encoding="utf-8")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
     os.replace(tmp, path)

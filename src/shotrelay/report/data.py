@@ -242,13 +242,11 @@ _FRESH = "routed on the providers available now"
 def _plan(ws: Workspace) -> tuple[RoutePlan | None, str, str]:
     """(plan, error, source): the plan the last run recorded; before any run, a fresh route."""
     from shotrelay.api import route_file
+    from shotrelay.engine.keep import read_route
 
-    if ws.route.is_file():
-        try:
-            text = ws.route.read_text(encoding="utf-8")
-            return RoutePlan.model_validate_json(text), "", _RECORDED
-        except ValueError:
-            pass  # unreadable (older version, torn write): route afresh below
+    recorded = read_route(ws.route)  # None when missing or unreadable: route afresh
+    if recorded is not None:
+        return recorded, "", _RECORDED
     try:
         return route_file(ws.project_file, available_only=True), "", _FRESH
     except ShotrelayError as exc:

@@ -97,6 +97,14 @@ def budget_section(data: ReportData) -> str:
     )
 
 
+def _made(data: ReportData, shot_id: str, stage: str) -> str | None:
+    """The artifact the journal's first finished ``stage`` job of a shot made, if any."""
+    return next(
+        (j.artifact for j in data.jobs if j.shot_id == shot_id and j.stage == stage and j.artifact),
+        None,
+    )
+
+
 def storyboard_section(data: ReportData) -> str:
     """A card per shot: keyframe, the take in the cut, duration and what it shows."""
     clips = cut_clips(data)
@@ -104,19 +112,13 @@ def storyboard_section(data: ReportData) -> str:
     for shot in data.project.shots:
         stages = data.stages(shot.id)
         # A shot that continues the previous one starts from its last frame, not a keyframe.
-        first = "keyframe"
-        key = next((s["artifact"] for s in stages if s["stage"] == "keyframe"), None)
-        for stage in ("keyframe", "handoff"):
-            if key is None:
-                key = next(
-                    (
-                        j.artifact
-                        for j in data.jobs
-                        if j.shot_id == shot.id and j.stage == stage and j.artifact
-                    ),
-                    None,
-                )
-                first = "first frame (previous shot's last)" if stage == "handoff" else first
+        first, key = (
+            "keyframe",
+            next((s["artifact"] for s in stages if s["stage"] == "keyframe"), None),
+        )
+        key = key or _made(data, shot.id, "keyframe")
+        if key is None:
+            first, key = "first frame (previous shot's last)", _made(data, shot.id, "handoff")
         pictures = []
         for title, digest in ((first, key), ("chosen take", clips.get(shot.id))):
             uri = data_uri(data.store_path(digest))

@@ -45,10 +45,7 @@ class OllamaPlanner(LLMPlanner):
     def opening(self, model: str, prompt: PlanPrompt, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "model": model,
-            "messages": [
-                {"role": "system", "content": prompt.system},
-                {"role": "user", "content": prompt.user},
-            ],
+            "messages": prompt.chat_messages(),
             "format": schema,
             "stream": False,
             # Low temperature: a shot list should follow the schema, not wander.

@@ -35,10 +35,7 @@ class OpenAIPlanner(LLMPlanner):
     def opening(self, model: str, prompt: PlanPrompt, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "model": model,
-            "messages": [
-                {"role": "system", "content": prompt.system},
-                {"role": "user", "content": prompt.user},
-            ],
+            "messages": prompt.chat_messages(),
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": "shot_list", "strict": True, "schema": schema},

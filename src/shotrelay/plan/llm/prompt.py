@@ -35,6 +35,10 @@ class PlanPrompt(BaseModel):
     user: str
     target: float
 
+    def chat_messages(self) -> list[dict[str, str]]:
+        """The opening as chat messages (system, then user), as OpenAI and Ollama take it."""
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": self.user}]
+
 
 def _clip_line(models: Sequence[ModelProfile], target: float) -> str:
     support = clip_support(models)
