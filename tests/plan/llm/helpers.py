@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shotrelay.catalog.profile import ModelProfile
 from shotrelay.plan.llm import (
     AnthropicPlanner,
     GeminiPlanner,
@@ -109,6 +110,12 @@ class Api:
         kwargs.setdefault("credentials", Credentials(env={}, dotenv_path=Path("/nonexistent")))
         key = {} if self.planner.key_env is None else {"api_key": SECRET}
         return self.planner(base_url=server.url, **key, **kwargs)
+
+    def plan_once(self, server: Any, models: list[ModelProfile]) -> Any:
+        """Answer a good plan, have the planner ask once; the request the server received."""
+        server.on("POST", self.path, Reply(json=self.answer(good_plan())))
+        self.make(server).plan(project(), models)
+        return server.received("POST", self.path)[0]
 
 
 def _text(content: Any) -> str:

@@ -19,9 +19,7 @@ API = next(a for a in APIS if a.name == "gemini")
 def test_request_asks_for_json_with_a_response_schema(
     server: Any, models: list[ModelProfile]
 ) -> None:
-    server.on("POST", API.path, Reply(json=API.answer(good_plan())))
-    API.make(server).plan(project(), models)
-    sent = server.received("POST", API.path)[0]
+    sent = API.plan_once(server, models)
     body = sent.json()
     assert sent.headers["x-goog-api-key"] == SECRET
     assert "authorization" not in sent.headers

@@ -12,15 +12,13 @@ from shotrelay.errors import InvalidInput, TransientError
 from shotrelay.plan.llm import OllamaPlanner, shot_list_schema
 from shotrelay.providers.credentials import Credentials
 
-from .helpers import APIS, FakeServer, Reply, good_plan, project
+from .helpers import APIS, FakeServer, Reply, project
 
 API = next(a for a in APIS if a.name == "ollama")
 
 
 def test_request_passes_the_schema_as_format(server: Any, models: list[ModelProfile]) -> None:
-    server.on("POST", API.path, Reply(json=API.answer(good_plan())))
-    API.make(server).plan(project(), models)
-    sent = server.received("POST", API.path)[0]
+    sent = API.plan_once(server, models)
     body = sent.json()
     assert body["model"] == "llama3.1:8b"
     assert body["format"] == shot_list_schema(project())

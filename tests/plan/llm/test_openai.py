@@ -20,9 +20,7 @@ API = next(a for a in APIS if a.name == "openai")
 def test_request_uses_structured_outputs_and_bearer_key(
     server: Any, models: list[ModelProfile]
 ) -> None:
-    server.on("POST", API.path, Reply(json=API.answer(good_plan())))
-    API.make(server).plan(project(), models)
-    sent = server.received("POST", API.path)[0]
+    sent = API.plan_once(server, models)
     body = sent.json()
     assert sent.headers["authorization"] == f"Bearer {SECRET}"
     assert body["model"] == "gpt-6.1-sol"  # the catalog's planning row
