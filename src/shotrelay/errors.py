@@ -18,10 +18,13 @@ __all__ = [
     "QuotaError",
     "RateLimited",
     "Rejected",
+    "RemoteFailure",
     "RoutingError",
     "ShotrelayError",
     "SpecError",
+    "SubmissionUnknown",
     "TransientError",
+    "Unreachable",
 ]
 
 
@@ -131,6 +134,27 @@ class RateLimited(TransientError):
     ) -> None:
         self.retry_after = retry_after
         super().__init__(message, provider=provider, model=model)
+
+
+class Unreachable(ProviderError):
+    """Nothing reached the provider (DNS failure, connection refused, TLS failure, connect
+    timeout): nothing was sent, so nothing was billed. The provider is out for the run and the
+    route falls back at once."""
+
+
+class SubmissionUnknown(ProviderError):
+    """A paid submission went out and no usable answer came back (dropped connection, read
+    timeout, 5xx, malformed 2xx): the provider may have accepted and billed it.
+
+    Never retried blindly: the engine reconciles it (idempotency key, listing, client id) or
+    stops the job as ``unknown`` for a person to decide.
+    """
+
+
+class RemoteFailure(ProviderError):
+    """The provider accepted the job and reports that it failed, for no classified reason
+    (not moderation, quota or input). Retried on the same model only where the catalog row
+    says failed jobs are not billed (``bills_failed: false``)."""
 
 
 class Rejected(ProviderError):

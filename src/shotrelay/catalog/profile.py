@@ -171,6 +171,13 @@ class ModelProfile(_Row):
         description="deprecated: only a last fallback, never a primary route; retired: unused.",
     )
     env: list[str] = Field(default_factory=list, description="Environment variables it needs.")
+    bills_failed: bool = Field(
+        False,
+        description=(
+            "The provider charges for a job that fails remotely: a remote failure is then "
+            "never retried automatically on this model (the route falls back instead)."
+        ),
+    )
     notes: str = ""
 
     @field_validator("scores")

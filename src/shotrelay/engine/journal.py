@@ -25,6 +25,8 @@ class JobStateName(StrEnum):
     PENDING = "pending"
     SUBMITTING = "submitting"
     SUBMITTED = "submitted"
+    #: The submission may have been accepted (and billed); no automatic resubmission.
+    UNKNOWN = "unknown"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     SKIPPED = "skipped"
