@@ -35,7 +35,7 @@ class Dummy:
     async def cancel(self, handle: Handle) -> None:
         return None
 
-    async def find(self, request: JobRequest) -> Handle | None:
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
         return None
 
 

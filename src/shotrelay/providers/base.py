@@ -120,12 +120,14 @@ class Provider(Protocol):
         """Cancel the job, if the provider allows it."""
         ...
 
-    async def find(self, request: JobRequest) -> Handle | None:
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
         """Look for an already accepted job for this request in the provider's own listing.
 
-        Used after a crash left a job in "submitting": returns its handle if the provider
-        has it, None if it is certainly absent; raises ``NotImplementedError`` when the
-        provider offers no listing (then a person decides).
+        Used when a submission's outcome is unknown (a crash while "submitting", or an answer
+        lost after the body went out): returns its handle if the provider has it, None if it
+        is certainly absent; raises ``NotImplementedError`` when the provider offers no
+        listing (then a person decides). ``since`` is the Unix time the submission started,
+        from the journal: a listed job created well before it is not this request's.
         """
         ...
 

@@ -130,7 +130,9 @@ class LumaProvider(HttpProvider):
     def find_call(self, request: JobRequest) -> HttpCall | None:
         return HttpCall(method="GET", url="/generations", params={"limit": "100", "offset": "0"})
 
-    def match_listing(self, body: Any, request: JobRequest) -> Handle | None:
+    def match_listing(
+        self, body: Any, request: JobRequest, since: float | None = None
+    ) -> Handle | None:
         """The newest listed generation whose echoed request has this model and prompt."""
         items = body.get("generations", []) if isinstance(body, dict) else []
         want = self.request_body(request)

@@ -125,7 +125,9 @@ class ReplicateProvider(HttpProvider):
     def find_call(self, request: JobRequest) -> HttpCall | None:
         return HttpCall(method="GET", url="/v1/predictions")
 
-    def match_listing(self, body: Any, request: JobRequest) -> Handle | None:
+    def match_listing(
+        self, body: Any, request: JobRequest, since: float | None = None
+    ) -> Handle | None:
         """The newest listed prediction of this model with this prompt."""
         model = request.model.endpoint(request.task).split(":")[0]
         for item in body.get("results", []) if isinstance(body, dict) else []:

@@ -208,7 +208,9 @@ class SoraProvider(HttpProvider):
     def find_call(self, request: JobRequest) -> HttpCall | None:
         return HttpCall(method="GET", url="/v1/videos", params={"limit": "100", "order": "desc"})
 
-    def match_listing(self, body: Any, request: JobRequest) -> Handle | None:
+    def match_listing(
+        self, body: Any, request: JobRequest, since: float | None = None
+    ) -> Handle | None:
         """The newest listed video with this model, prompt, seconds and size that did not fail."""
         items = body.get("data", []) if isinstance(body, dict) else []
         want = self.form_fields(request)

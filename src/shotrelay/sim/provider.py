@@ -119,7 +119,7 @@ class SimProvider:
         """Nothing to cancel."""
         return None
 
-    async def find(self, request: JobRequest) -> Handle | None:
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
         """The simulator never loses a job."""
         return None
 

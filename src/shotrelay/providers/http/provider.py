@@ -164,8 +164,10 @@ class HttpProvider:
         """The GET that lists recent jobs, or None when the provider has no listing."""
         return None
 
-    def match_listing(self, body: Any, request: JobRequest) -> Handle | None:
-        """The listed job that is ``request``'s, if any."""
+    def match_listing(
+        self, body: Any, request: JobRequest, since: float | None = None
+    ) -> Handle | None:
+        """The listed job that is ``request``'s (created after ``since``), if any."""
         return None
 
     def classify_error(self, status: int, body: Any, detail: str) -> type[ProviderError] | None:
@@ -218,13 +220,13 @@ class HttpProvider:
         if call is not None:
             await self.send(call, model=self._model_of(handle))
 
-    async def find(self, request: JobRequest) -> Handle | None:
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
         """Look for ``request``'s job in the provider's listing."""
         call = self.find_call(request)
         if call is None:
             raise NotImplementedError(f"{self.name} offers no job listing to search")
         body = await self.send(call, model=request.model.id)
-        return self.match_listing(body, request)
+        return self.match_listing(body, request, since)
 
     # ----- mechanism ------------------------------------------------------------------------
 

@@ -93,7 +93,7 @@ class SyncHttpProvider(HttpProvider):
     async def cancel(self, handle: Handle) -> None:
         """Nothing to cancel: the call finished inside submit."""
 
-    async def find(self, request: JobRequest) -> Handle | None:
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
         """Adopt an output spooled before a crash; None when there is none."""
         for path in sorted(self.spool_dir.glob(f"{request.job_id}.*")):
             if path.suffix != ".part" and path.is_file():

@@ -111,7 +111,7 @@ class LocalProvider:
         if task is not None:
             task.cancel()
 
-    async def find(self, request: JobRequest) -> Handle | None:
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
         """Local jobs are free and deterministic: never recovered, simply run again."""
         return None
 
