@@ -113,11 +113,18 @@ def fit_deadline(
     inflate: float = 1.0,
     frozen: frozenset[str] = frozenset(),
 ) -> DeadlineFit:
-    """Predict the finish against provider concurrency and trade until it fits (see fit)."""
+    """Predict the finish against provider concurrency and trade until it fits (see fit).
+
+    The budget is a hard cap on every trade: ``budget_usd``, else the plan's own (what
+    ``route --budget`` routed under), else the project's.
+    """
     now = now or datetime.now(UTC)
     window = (deadline - now).total_seconds()
     terms = ProjectTerms(deadline=window, shots=len(project.shots))
-    budget = budget_usd if budget_usd is not None else project.budget_usd
+    # The cap the plan was routed under (`--budget` overrides the file), then the file's.
+    budget = next(
+        (b for b in (budget_usd, plan.budget_usd, project.budget_usd) if b is not None), None
+    )
     # Room before the deadline buys hero takes within the budget; with no budget set, only
     # with what the trades saved (never new spending nobody capped).
     fitted = fit(

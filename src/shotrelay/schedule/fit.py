@@ -86,7 +86,8 @@ def fit(
     after it): if even every trade would leave it late it is demoted behind the others,
     untouched; otherwise it gives up one thing at a time, in the order of ``TRADES``, on its
     last-finishing shot first (heroes last), keeping a trade only if it brings the predicted
-    finish forward, until it fits. Then hero shots of projects that
+    finish forward and keeps the plan within its budget (a hard cap: a faster model or an
+    added upscale that costs more is skipped), until it fits. Then hero shots of projects that
     traded nothing get another take (up to ``max_takes``) while every on-time project stays
     on time, within its budget and, with ``cost_neutral``, within what the trades saved.
     """
@@ -130,6 +131,10 @@ def fit(
             fc, keys = run()
             continue
         before, (plans[name], words, tag) = plans[name], step
+        if not _affordable(by_name[name], before, plans[name]):
+            plans[name] = before  # faster, but over the budget: the budget is a hard cap
+            useless[name].add(tag)
+            continue
         trial, trial_keys = run()
         if trial.projects[name] < fc.projects[name] - 1e-6:
             fc, keys = trial, trial_keys
@@ -159,8 +164,7 @@ def fit(
             if more is None:
                 continue
             extra = plan_cost(more[0]) - plan_cost(plans[name])
-            over = e.budget_usd is not None and plan_cost(more[0]) > e.budget_usd + 1e-9
-            if over or extra > room + 1e-9:
+            if not _affordable(e, plans[name], more[0]) or extra > room + 1e-9:
                 continue
             before = plans[name]
             plans[name] = more[0]
@@ -182,11 +186,23 @@ def _past(entry: Entry, fc: Forecast, margin: float) -> bool:
     )
 
 
+def _affordable(entry: Entry, before: RoutePlan, after: RoutePlan) -> bool:
+    """Whether ``after`` stays within the budget (or, over it already, costs no more)."""
+    if entry.budget_usd is None:
+        return True
+    cost = plan_cost(after)
+    return cost <= entry.budget_usd + 1e-9 or cost <= plan_cost(before) + 1e-9
+
+
 def _all_trades(
     entry: Entry, plan: RoutePlan, fc: Forecast, models: Mapping[str, ModelProfile]
 ) -> RoutePlan:
-    while (step := _next_trade(entry, plan, fc, models, set())) is not None:
-        plan = step[0]
+    skip: set[tuple[str, str]] = set()
+    while (step := _next_trade(entry, plan, fc, models, skip)) is not None:
+        if _affordable(entry, plan, step[0]):
+            plan = step[0]
+        else:
+            skip.add(step[2])
     return plan
 
 
