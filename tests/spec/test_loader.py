@@ -102,6 +102,9 @@ def error_for_path(path: Path) -> SpecError:
 
 
 def test_relative_references_resolve_against_the_file(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "ana.png")
     text = GOOD.replace(
         "    wardrobe: red coat", "    wardrobe: red coat\n    references: [ana.png]"
     )

@@ -14,9 +14,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from shotrelay.errors import SpecError
+from shotrelay.spec.files import FileProblem, file_problems
 from shotrelay.spec.models import Project
 
-__all__ = ["dump_project", "load_project", "load_yaml", "spec_error_from_validation"]
+__all__ = [
+    "dump_project",
+    "files_error",
+    "load_project",
+    "load_yaml",
+    "spec_error_from_validation",
+]
 
 
 def load_yaml(path: Path) -> Any:
@@ -42,8 +49,12 @@ def load_yaml(path: Path) -> Any:
         ) from None
 
 
-def load_project(path: str | Path) -> Project:
-    """Read and validate a project file; relative paths in it resolve against its folder."""
+def load_project(path: str | Path, *, check_files: bool = True) -> Project:
+    """Read and validate a project file; relative paths in it resolve against its folder.
+
+    Every reference must be an image and ``music`` audio, checked by content (a SpecError
+    lists every bad file); ``check_files=False`` skips that for readers of past runs.
+    """
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -56,6 +67,10 @@ def load_project(path: str | Path) -> Project:
         project = Project.model_validate(_plain(data), context={"base": path.parent})
     except ValidationError as exc:
         raise spec_error_from_validation(exc, data, path, Project) from None
+    if check_files:
+        problems = file_problems(data, path.parent)
+        if problems:
+            raise files_error(problems, data, path)
     return _resolve_paths(project, path.parent)
 
 
@@ -84,6 +99,25 @@ def spec_error_from_validation(
         fix=first.fix,
         also=errors[1:],
         more=len(found) - len(errors),
+    )
+
+
+def files_error(problems: Sequence[FileProblem], data: Any, path: Path) -> SpecError:
+    """One SpecError for every unusable file, each located in the YAML source."""
+    errors = [
+        SpecError(
+            p.message, file=str(path), line=_line_of(data, p.loc), field=_dotted(p.loc), fix=p.fix
+        )
+        for p in problems
+    ]
+    first = errors[0]
+    return SpecError(
+        first.message,
+        file=first.file,
+        line=first.line,
+        field=first.field,
+        fix=first.fix,
+        also=errors[1:],
     )
 
 
