@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,14 +30,29 @@ __all__ = [
     "PacketLike",
     "build_graph",
     "estimate_cost",
+    "reference_inputs",
     "stage_params",
 ]
 
 #: The step name of a node that chooses one take among a generate stage's takes.
 SELECT = "select"
 
-_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+_IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
 _VIDEO_STAGES = (Stage.GENERATE, Stage.EDIT, Stage.LIPSYNC, Stage.UPSCALE, Stage.INTERPOLATE)
+_T = TypeVar("_T")
+
+
+def reference_inputs(stage: Stage, model: ModelProfile, refs: Sequence[_T]) -> list[_T]:
+    """The reference images a stage gives ``model``: keyframe and generate only, up to its
+    limit (engine/uploads.py lists the local files this sends)."""
+    if stage not in (Stage.KEYFRAME, Stage.GENERATE):
+        return []
+    return list(refs[: model.inputs.reference_images])
 
 
 class PacketLike(Protocol):
@@ -265,7 +280,7 @@ def _inputs(
     inputs: dict[str, str] = {}
     if st.stage in (Stage.KEYFRAME, Stage.GENERATE):
         limit = model.inputs.reference_images
-        use = refs[:limit]
+        use = reference_inputs(st.stage, model, refs)
         if len(refs) > len(use):
             notes.append(
                 f"shot {shot_id} {st.stage.value}: {model.id} takes {limit} reference images; "
