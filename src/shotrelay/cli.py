@@ -44,6 +44,12 @@ DeadlineOpt = Annotated[
         "trade quality to meet it.",
     ),
 ]
+WaitOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wait", help="If another shotrelay process is running this project, wait for it."
+    ),
+]
 
 
 def friendly(fn: Callable[P, R]) -> Callable[P, R]:
@@ -61,6 +67,10 @@ def friendly(fn: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def _say_waiting(line: str) -> None:
+    err.print(line, highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:
@@ -221,6 +231,7 @@ def run(
     deadline: DeadlineOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
     as_json: JsonOpt = False,
+    wait: WaitOpt = False,
 ) -> None:
     """Animatic first, then (after approval) generation, finishing and the cut."""
     from shotrelay.api import find_project_file
@@ -236,6 +247,7 @@ def run(
             takes=takes,
             on_event=view if view.show else None,
             deadline=parse_deadline(deadline) if deadline is not None else None,
+            wait=wait,
         )
     if as_json:
         print_json(result.model_dump(mode="json", exclude={"plan"}))
@@ -262,6 +274,7 @@ def studio(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
     as_json: JsonOpt = False,
+    wait: WaitOpt = False,
 ) -> None:
     """Run several projects at once sharing the providers: earliest deadline, then priority."""
     from shotrelay.api import find_project_file
@@ -274,6 +287,8 @@ def studio(
         files,
         auto_approve=auto_approve,
         on_event_for=lambda name: RunView(out, prefix=name) if show else None,
+        wait=wait,
+        on_wait=_say_waiting,
     )
     rows: list[dict[str, Any]] = []
     for file, result in zip(files, results, strict=True):
@@ -296,12 +311,13 @@ def studio(
 
 @app.command()
 @friendly
-def approve(project: ProjectArg) -> None:
+def approve(project: ProjectArg, wait: WaitOpt = False) -> None:
     """Lock the structure (shots, order, durations, framing, moves, transitions)."""
     from shotrelay.api import find_project_file
     from shotrelay.engine import approve as engine_approve
 
-    out.print(engine_approve(find_project_file(project)), highlight=False)
+    message = engine_approve(find_project_file(project), wait=wait, on_wait=_say_waiting)
+    out.print(message, highlight=False)
 
 
 @app.command()
@@ -310,6 +326,7 @@ def redo(
     project: ProjectArg,
     shot: Annotated[str, typer.Argument(help="Shot id.")],
     stage: Annotated[Stage | None, typer.Option(help="Stage to redo (default: all).")] = None,
+    wait: WaitOpt = False,
 ) -> None:
     """Redo one shot (at one stage) and what depends on it; nothing else reruns."""
     from shotrelay.api import find_project_file
@@ -317,7 +334,7 @@ def redo(
     from shotrelay.progress import RunView
 
     with RunView(out) as view:
-        result = engine_redo(find_project_file(project), shot, stage, on_event=view)
+        result = engine_redo(find_project_file(project), shot, stage, on_event=view, wait=wait)
     out.print(result.message, highlight=False)
 
 
@@ -327,12 +344,14 @@ def pick(
     project: ProjectArg,
     shot: Annotated[str, typer.Argument(help="Shot id.")],
     take: Annotated[int, typer.Argument(help="Take number to use in the cut.")],
+    wait: WaitOpt = False,
 ) -> None:
     """Choose which take of a shot the cut uses."""
     from shotrelay.api import find_project_file
     from shotrelay.engine import pick as engine_pick
 
-    out.print(engine_pick(find_project_file(project), shot, take), highlight=False)
+    message = engine_pick(find_project_file(project), shot, take, wait=wait, on_wait=_say_waiting)
+    out.print(message, highlight=False)
 
 
 @app.command()

@@ -5,13 +5,16 @@ Each is one journal write (and, for ``redo``, a run); none of them calls a provi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.gate import structure_hash
 from shotrelay.engine.journal import EventRow, Journal
+from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.run import RunResult, _open, run
 from shotrelay.errors import SpecError
 from shotrelay.spec.models import Project, Shot
@@ -36,10 +39,21 @@ class StatusReport(BaseModel):
     events: list[EventRow]
 
 
-def approve(project_path: Path | str, *, workdir: Path | str | None = None) -> str:
-    """Approve the project's structure (shots, order, durations, framing, camera, transitions)."""
+def approve(
+    project_path: Path | str,
+    *,
+    workdir: Path | str | None = None,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> str:
+    """Approve the project's structure (shots, order, durations, framing, camera, transitions).
+
+    Takes the project's lock like a run (``wait``/``on_wait`` as in :class:`ProjectLock`).
+    """
     ws, project = _open(project_path, workdir)
-    journal = Journal(ws.journal)
+    lock = ProjectLock(ws.root, project.name, "shotrelay approve")
+    lock.acquire(wait=wait, on_wait=on_wait)
+    journal = _journal(ws.journal, lock)
     try:
         digest = structure_hash(project)
         if journal.approved("structure", digest):
@@ -49,6 +63,7 @@ def approve(project_path: Path | str, *, workdir: Path | str | None = None) -> s
         return f"structure approved ({len(project.shots)} shots); `shotrelay run` goes on"
     finally:
         journal.close()
+        lock.release()
 
 
 def redo(
@@ -57,7 +72,10 @@ def redo(
     stage: Stage | str | None = None,
     **run_kwargs: Any,
 ) -> RunResult:
-    """Invalidate a shot's job at ``stage`` (all its stages when None) and what follows; run."""
+    """Invalidate a shot's job at ``stage`` (all its stages when None) and what follows; run.
+
+    The project's lock is held from the first journal write to the end of the run.
+    """
     ws, project = _open(project_path, run_kwargs.get("workdir"))
     _shot(project, shot_id)
     try:
@@ -68,28 +86,52 @@ def redo(
             field="stage",
             fix="use one of " + ", ".join(s.value for s in Stage),
         ) from None
-    journal = Journal(ws.journal)
+    on_event = run_kwargs.get("on_event")
+    lock = ProjectLock(ws.root, project.name, "shotrelay redo")
+    lock.acquire(
+        wait=bool(run_kwargs.get("wait")),
+        on_wait=(lambda line: on_event(EngineEvent(kind="note", message=line)))
+        if on_event
+        else None,
+    )
     try:
-        with journal.transaction():
-            for st in stages:
-                journal.bump_revision(shot_id, st.value)
-            journal.event("redo", f"redo {shot_id} at {stage or 'every stage'}", shot_id=shot_id)
+        journal = _journal(ws.journal, lock)
+        try:
+            with journal.transaction():
+                for st in stages:
+                    journal.bump_revision(shot_id, st.value)
+                journal.event(
+                    "redo", f"redo {shot_id} at {stage or 'every stage'}", shot_id=shot_id
+                )
+        finally:
+            journal.close()
+        return run(project_path, **run_kwargs)  # takes the same lock again: this process has it
     finally:
-        journal.close()
-    return run(project_path, **run_kwargs)
+        lock.release()
 
 
 def pick(
-    project_path: Path | str, shot_id: str, take: int, *, workdir: Path | str | None = None
+    project_path: Path | str,
+    shot_id: str,
+    take: int,
+    *,
+    workdir: Path | str | None = None,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> str:
-    """Choose which take of a shot the cut uses (overrides the scorer on the next run)."""
+    """Choose which take of a shot the cut uses (overrides the scorer on the next run).
+
+    Takes the project's lock like a run (``wait``/``on_wait`` as in :class:`ProjectLock`).
+    """
     ws, project = _open(project_path, workdir)
     _shot(project, shot_id)
     if take < 1:
         raise SpecError(
             "takes are numbered from 1", file=str(ws.project_file), field="take", fix="pass 1, 2"
         )
-    journal = Journal(ws.journal)
+    lock = ProjectLock(ws.root, project.name, "shotrelay pick")
+    lock.acquire(wait=wait, on_wait=on_wait)
+    journal = _journal(ws.journal, lock)
     try:
         made = sorted(
             {
@@ -110,6 +152,7 @@ def pick(
         journal.event("pick", f"take {take} picked", shot_id=shot_id)
     finally:
         journal.close()
+        lock.release()
     return f"{shot_id}: take {take} picked; `shotrelay run` recuts with it"
 
 
@@ -140,6 +183,15 @@ def status(
 
 
 # -- wiring -------------------------------------------------------------------------------
+
+
+def _journal(path: Path, lock: ProjectLock) -> Journal:
+    """Open the journal under ``lock``; give the lock back if it cannot be opened."""
+    try:
+        return Journal(path)
+    except BaseException:
+        lock.release()
+        raise
 
 
 def _shot(project: Project, shot_id: str) -> Shot:

@@ -26,6 +26,7 @@ from shotrelay.engine.keep import (
     shot_digests,
     write_digests,
 )
+from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.output import (
     Cutter,
     assemble,
@@ -103,8 +104,13 @@ def run(
     hooks: EngineHooks | None = None,
     deadline: datetime | None = None,
     studio: SlotQueue | None = None,
+    wait: bool = False,
 ) -> RunResult:
-    """Animatic, structure gate, routed relay, cut and manifest (see docs/engine.md)."""
+    """Animatic, structure gate, routed relay, cut and manifest (see docs/engine.md).
+
+    One run per project: another run holding the project's lock makes this one raise
+    EngineError at once, or, with ``wait``, wait for it (see engine/lock.py).
+    """
     return asyncio.run(
         run_async(
             project_path,
@@ -118,6 +124,7 @@ def run(
             hooks=hooks,
             deadline=deadline,
             studio=studio,
+            wait=wait,
         )
     )
 
@@ -135,19 +142,27 @@ async def run_async(
     hooks: EngineHooks | None = None,
     deadline: datetime | None = None,
     studio: SlotQueue | None = None,
+    wait: bool = False,
 ) -> RunResult:
     """The same as :func:`run`, inside a running event loop."""
     hooks = hooks or EngineHooks()
     ws, project = _open(project_path, workdir)
-    due = DeadlineRun(deadline or project.deadline, studio)
-    models_list = _catalog(catalog).models
-    models = {m.id: m for m in models_list}
-    provs = dict(providers) if providers is not None else _load_providers()
-    for prov in provs.values():
-        account_limit(prov)  # a bad SHOTRELAY_<NAME>_CONCURRENCY stops here, before any work
-    journal = Journal(ws.journal)
-    store = ArtifactStore(ws.store)
-    journal.start_run("run")
+    lock = await ProjectLock(ws.root, project.name, "shotrelay run").acquire_async(
+        wait=wait, on_wait=_noter(on_event)
+    )
+    try:
+        due = DeadlineRun(deadline or project.deadline, studio)
+        models_list = _catalog(catalog).models
+        models = {m.id: m for m in models_list}
+        provs = dict(providers) if providers is not None else _load_providers()
+        for prov in provs.values():
+            account_limit(prov)  # a bad SHOTRELAY_<NAME>_CONCURRENCY stops here, before work
+        journal = Journal(ws.journal)
+        store = ArtifactStore(ws.store)
+        journal.start_run("run")
+    except BaseException:
+        lock.release()
+        raise
     emit = on_event or (lambda _e: None)
     try:
         compile_fn = hooks.compile or _default_compile
@@ -289,6 +304,13 @@ async def run_async(
         raise
     finally:
         journal.close()
+        lock.release()
+
+
+def _noter(on_event: EventCallback | None) -> Callable[[str], None] | None:
+    if on_event is None:
+        return None
+    return lambda line: on_event(EngineEvent(kind="note", message=line))
 
 
 def _open(project_path: Path | str, workdir: Path | str | None) -> tuple[Workspace, Project]:

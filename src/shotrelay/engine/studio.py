@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from shotrelay.engine.events import EventCallback
+from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.run import RunResult, run_async
+from shotrelay.engine.workspace import workspace_for
 from shotrelay.errors import ShotrelayError
 from shotrelay.spec.loader import load_project
 
@@ -24,11 +26,15 @@ def run_studio_projects(
     paths: Sequence[Path],
     *,
     on_event_for: Callable[[str], EventCallback | None] = lambda _name: None,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
     **run_kwargs: Any,
 ) -> list[RunResult | ShotrelayError]:
     """Run the projects together on one studio queue; a result or the error, per project.
 
-    Every file is read first, so a bad one stops everything before any work starts.
+    Every file is read first, so a bad one stops everything before any work starts; then
+    every project's lock is taken (in path order), so a project another process is running
+    stops the studio at once (or, with ``wait``, it waits for it).
     """
     from shotrelay.schedule.slots import SlotQueue
 
@@ -38,6 +44,7 @@ def run_studio_projects(
             "two of the projects have the same name; a studio needs one name per project "
             "(set name: in each file)"
         )
+    locks = _lock_all(paths, names, run_kwargs.get("workdir"), wait, on_wait)
     queue = SlotQueue()
 
     async def one(path: Path, name: str) -> RunResult | ShotrelayError:
@@ -49,4 +56,33 @@ def run_studio_projects(
     async def every() -> list[RunResult | ShotrelayError]:
         return list(await asyncio.gather(*(one(p, n) for p, n in zip(paths, names, strict=True))))
 
-    return asyncio.run(every())
+    try:
+        return asyncio.run(every())
+    finally:
+        for lock in reversed(locks):
+            lock.release()
+
+
+def _lock_all(
+    paths: Sequence[Path],
+    names: Sequence[str],
+    workdir: Path | str | None,
+    wait: bool,
+    on_wait: Callable[[str], None] | None,
+) -> list[ProjectLock]:
+    wanted = sorted(
+        (
+            ProjectLock(workspace_for(p, workdir).root, n, "shotrelay studio")
+            for p, n in zip(paths, names, strict=True)
+        ),
+        key=lambda lock: str(lock.path.absolute()),
+    )
+    taken: list[ProjectLock] = []
+    try:
+        for lock in wanted:
+            taken.append(lock.acquire(wait=wait, on_wait=on_wait))
+    except BaseException:
+        for lock in reversed(taken):
+            lock.release()
+        raise
+    return taken
