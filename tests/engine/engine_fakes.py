@@ -129,7 +129,7 @@ class FakeProvider:
     async def cancel(self, handle: Handle) -> None:
         return None
 
-    async def find(self, request: JobRequest) -> Handle | None:
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
         if self.listing == "unsupported":
             raise NotImplementedError
         if self.listing == "none":

@@ -73,12 +73,13 @@ def test_submitting_job_is_not_silently_resubmitted_without_a_listing(tmp_path: 
     accepted = len(cloud.submissions)
     out = rig.run()
     stuck = [
-        r for r in out.results.values() if r.state == JobStateName.FAILED and r.step == "generate"
+        r for r in out.results.values() if r.state == JobStateName.UNKNOWN and r.step == "generate"
     ]
-    assert len(stuck) == 1 and "resubmit_unknown" in stuck[0].message
+    assert len(stuck) == 1 and "--resubmit-unknown" in stuck[0].message
+    assert "shotrelay abandon" in stuck[0].message and "dashboard" in stuck[0].message
     row = rig.journal.job(stuck[0].key)
-    assert row is not None and row.state == JobStateName.SUBMITTING
-    assert row.error_class == "UnknownSubmission"
+    assert row is not None and row.state == JobStateName.UNKNOWN
+    assert row.error_class == "Unknown" and row.reserved_usd > 0  # the money may be spent
     assert cloud.submissions.count(stuck[0].key) == 1  # never sent again
     assert len(cloud.submissions) <= accepted + 1  # only the other shot, if it had not gone
     again = rig.run(resubmit_unknown=True)
@@ -116,7 +117,7 @@ def test_crash_mid_project_then_restart_finishes_without_duplicates(tmp_path: Pa
 class _Lookalike(FakeProvider):
     """A listing that matches by request fields: it answers with another job's id."""
 
-    async def find(self, request):  # type: ignore[no-untyped-def]
+    async def find(self, request, *, since=None):  # type: ignore[no-untyped-def]
         from shotrelay.providers.base import Handle
 
         for remote_id, req in self.remote.items():
@@ -139,10 +140,10 @@ def test_a_listing_match_that_is_another_jobs_is_neither_adopted_nor_resubmitted
     sent = len(cloud.submissions)
     out = rig.run()
     stuck = next(r for r in out.results.values() if r.key == victim.key)
-    assert stuck.state == JobStateName.FAILED and "belongs to job" in stuck.message
+    assert stuck.state == JobStateName.UNKNOWN and "belongs to job" in stuck.message
     row = rig.journal.job(victim.key)
-    assert row is not None and row.state == JobStateName.SUBMITTING
-    assert row.error_class == "UnknownSubmission"
+    assert row is not None and row.state == JobStateName.UNKNOWN
+    assert row.error_class == "Unknown"
     assert len(cloud.submissions) == sent  # nothing sent again
     assert rig.run(resubmit_unknown=True).ok
     assert len(cloud.submissions) == sent + 1

@@ -12,13 +12,21 @@ from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.graph import estimate_cost
 from shotrelay.engine.jobs import Job, JobNode, provider_request
-from shotrelay.engine.journal import JobStateName, Journal
-from shotrelay.engine.recovery import recover
+from shotrelay.engine.journal import JobRow, JobStateName, Journal
+from shotrelay.engine.recovery import IN_FLIGHT, recover
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.slots import ModelSlots, Slots
 from shotrelay.engine.stop import Stop
 from shotrelay.engine.store import ArtifactStore
-from shotrelay.errors import ProviderError, QuotaError, TransientError
+from shotrelay.engine.submission import submit
+from shotrelay.errors import (
+    ProviderError,
+    QuotaError,
+    Rejected,
+    RemoteFailure,
+    TransientError,
+    Unreachable,
+)
 from shotrelay.providers.base import Handle, JobRequest, JobState, Provider, account_limit
 from shotrelay.spec.vocabulary import Stage
 
@@ -90,12 +98,12 @@ class CallRunner:
         attempts = row.attempts
         handle: Handle | None = None
         try:
-            if row.state in (S.SUBMITTING, S.SUBMITTED):
+            if row.state in IN_FLIGHT:
                 start, handle = await recover(self, node, job, key, row, paths)
                 chain = [start, *(m for m in chain if m.id != start.id)]
             failure = ""
             for i, model in enumerate(chain):
-                why = self._unusable(model, node)
+                why = self._unusable(model, node, key) if handle is None else ""
                 if why:
                     failure = why
                     self.note(key, node, "fallback", why)
@@ -111,26 +119,21 @@ class CallRunner:
                     handle = None
                     failure = f"{model.id}: {type(exc).__name__}: {exc}"
                     attempts = (self.journal.job(key) or row).attempts
-                    if isinstance(exc, QuotaError):
-                        self.unusable[model.provider] = f"{type(exc).__name__}: {exc}"
-                        self.note(
-                            key,
-                            node,
-                            "provider_unusable",
-                            f"{model.provider} unusable for this run: {exc}",
-                        )
+                    self._after_failure(key, node, model, exc)
             message = f"every model failed; last: {failure or 'no usable model'}"
             raise Stop(S.FAILED, message, "AllModelsFailed")
         except Stop as stop:
             fields: dict[str, Any] = {"error_class": stop.reason, "error_message": str(stop)}
-            if stop.state != S.SUBMITTING and stop.state != S.SUBMITTED:
+            if stop.state == S.UNKNOWN:
+                fields["state"] = S.UNKNOWN  # the reservation stays: the money may be spent
+            elif stop.state not in (S.SUBMITTING, S.SUBMITTED):
                 fields.update(state=stop.state, reserved_usd=0.0)
             self.record(key, node, stop.state.value, str(stop), **fields)
             self.tell(node, key, "state", state=stop.state.value, message=str(stop))
             state = S.FAILED if stop.state in (S.SUBMITTING, S.SUBMITTED) else stop.state
             return state, None, node.model, str(stop)
 
-    def _unusable(self, model: ModelProfile, node: JobNode) -> str:
+    def _unusable(self, model: ModelProfile, node: JobNode, key: str) -> str:
         provider = self.providers.get(model.provider)
         if provider is None:
             return f"{model.id}: no provider {model.provider!r} is installed"
@@ -140,7 +143,27 @@ class CallRunner:
             )
         if not any(model.does(t) for t in Stage(node.step).tasks):
             return f"{model.id}: cannot do {node.step}"
+        row = self.journal.job(key)
+        if row is not None and model.id in row.detail.get("refused", []):
+            return f"{model.id}: refused this job's request earlier (change the prompt or inputs)"
+        if row is not None and model.id in row.detail.get("abandoned", []):
+            return f"{model.id}: abandoned for this job (shotrelay abandon)"
         return ""
+
+    def _after_failure(
+        self, key: str, node: JobNode, model: ModelProfile, exc: ProviderError
+    ) -> None:
+        """Remember what a failure means beyond this model call."""
+        if isinstance(exc, QuotaError | Unreachable):
+            self.unusable[model.provider] = f"{type(exc).__name__}: {exc}"
+            self.note(
+                key, node, "provider_unusable", f"{model.provider} unusable for this run: {exc}"
+            )
+        if isinstance(exc, Rejected):
+            row = self.journal.job(key)
+            if row is not None:
+                refused = sorted({*row.detail.get("refused", []), model.id})
+                self.journal.update_job(key, detail={**row.detail, "refused": refused})
 
     # -- one model --------------------------------------------------------------------------
 
@@ -167,20 +190,24 @@ class CallRunner:
                 async with self.slots.slot(model, node), self._account(model.provider):
                     if handle is None:
                         attempts += 1
-                        handle = await self._submit(
-                            node, key, model, provider, request, est, attempts
+                        handle = await submit(
+                            self, node, key, model, provider, request, est, attempts
                         )
                     await self._wait(node, key, model, provider, handle)
                     return await self._fetch(
                         node, key, model, provider, handle, request, est
                     ), attempts
-            except TransientError as exc:
-                handle = None
+            except (TransientError, RemoteFailure) as exc:
+                # Only failures before acceptance (429, 408, a lost submission the provider
+                # never received) or a remote failure reach here: never a lost answer.
+                accepted, handle = handle is not None, None
                 tries += 1
-                self._failed_attempt(key, node, model, exc)
+                self._failed_attempt(key, node, model, exc, est, accepted=accepted)
+                if isinstance(exc, RemoteFailure) and model.bills_failed:
+                    raise
                 if tries >= self.retry.max_attempts:
                     raise
-                delay = self.retry.delay(tries, exc, self.rand())
+                delay = self.retry.delay(tries, _transient(exc), self.rand())
                 self.note(
                     key,
                     node,
@@ -191,59 +218,8 @@ class CallRunner:
                 )
                 await self.sleep(delay)
             except ProviderError as exc:
-                self._failed_attempt(key, node, model, exc)
+                self._failed_attempt(key, node, model, exc, est, accepted=handle is not None)
                 raise
-
-    async def _submit(
-        self,
-        node: JobNode,
-        key: str,
-        model: ModelProfile,
-        provider: Provider,
-        request: JobRequest,
-        est: CostEstimate,
-        attempts: int,
-    ) -> Handle:
-        if self.budget_usd is not None:
-            spent = self.journal.spent_usd()
-            if spent + est.usd > self.budget_usd + 1e-9:
-                raise Stop(
-                    S.SKIPPED,
-                    (
-                        f"skipped: budget — {model.id} would cost ${est.usd:.2f} ({est.rule}); "
-                        f"${spent:.2f} already spent or reserved of ${self.budget_usd:.2f}"
-                    ),
-                    "Budget",
-                )
-        # Committed before anything is sent: a crash from here on is found on restart.
-        self.record(
-            key,
-            node,
-            "submitting",
-            f"{model.id} ({est.rule})",
-            state=S.SUBMITTING,
-            model=model.id,
-            provider=model.provider,
-            reserved_usd=est.usd,
-            estimate_usd=est.usd,
-            estimate_rule=est.rule,
-            attempts=attempts,
-            handle=None,
-            error_class=None,
-            error_message=None,
-        )
-        self._state(node, key, model, S.SUBMITTING)
-        handle = await provider.submit(request)
-        self.record(
-            key,
-            node,
-            "submitted",
-            handle.remote_id,
-            state=S.SUBMITTED,
-            handle=handle.model_dump(mode="json"),
-        )
-        self._state(node, key, model, S.SUBMITTED)
-        return handle
 
     async def _wait(
         self, node: JobNode, key: str, model: ModelProfile, provider: Provider, handle: Handle
@@ -252,7 +228,7 @@ class CallRunner:
         while True:
             try:
                 status = await provider.poll(handle)
-            except TransientError as exc:
+            except (TransientError, Unreachable) as exc:
                 # The job may still be running remotely: never resubmit because a poll failed.
                 errors += 1
                 if errors >= self.retry.max_attempts:
@@ -262,14 +238,16 @@ class CallRunner:
                         f"({exc}); it stays journalled: run again to resume",
                         "PollFailed",
                     ) from None
-                await self.sleep(self.retry.delay(errors, exc, self.rand()))
+                self.note(key, node, "poll_retry", f"{model.id}: {exc}")
+                await self.sleep(self.retry.delay(errors, _transient(exc), self.rand()))
                 continue
             errors = 0
             if status.state == JobState.SUCCEEDED:
                 return
             if status.state == JobState.FAILED:
-                raise TransientError(
-                    status.message or "the remote job failed",
+                raise RemoteFailure(
+                    f"{model.provider}: the remote job failed: "
+                    f"{status.message or 'no reason given'}",
                     provider=model.provider,
                     model=model.id,
                 )
@@ -297,10 +275,35 @@ class CallRunner:
     ) -> str:
         dest = self.scratch / key
         dest.mkdir(parents=True, exist_ok=True)
-        result = await provider.fetch(handle, request, dest)
+        tries = 0
+        while True:
+            try:
+                result = await provider.fetch(handle, request, dest)
+                break
+            except ProviderError as exc:
+                # The job is done and paid: fetch again with the same handle, never resubmit.
+                tries += 1
+                if tries >= self.retry.max_attempts:
+                    raise Stop(
+                        S.SUBMITTED,
+                        f"{model.id} job {handle.remote_id} finished but its output could not "
+                        f"be downloaded ({exc}); it stays journalled with its handle: run "
+                        "again to download it (nothing is submitted again)",
+                        "FetchFailed",
+                    ) from None
+                delay = self.retry.delay(tries, _transient(exc), self.rand())
+                self.note(
+                    key,
+                    node,
+                    "fetch_retry",
+                    f"{model.id}: {exc}; downloading again in {delay:.1f} s (same job)",
+                    data={"delay_s": delay},
+                )
+                await self.sleep(delay)
         inside = result.path.is_relative_to(dest)
         ref = self.store.put(result.path, result.media_type, move=inside)
         actual = est.usd if result.cost_usd is None else result.cost_usd
+        before = (self.journal.job(key) or _ZERO).actual_usd
         with self.journal.transaction():
             self.record(
                 key,
@@ -311,7 +314,7 @@ class CallRunner:
                 state=S.SUCCEEDED,
                 artifact=ref.hash,
                 reserved_usd=0.0,
-                actual_usd=actual,
+                actual_usd=before + actual,
                 error_class=None,
                 error_message=None,
             )
@@ -322,7 +325,7 @@ class CallRunner:
                     "over_estimate",
                     f"{model.id} cost ${actual:.4f}, estimated ${est.usd:.4f} ({est.rule})",
                 )
-        self._state(node, key, model, S.SUCCEEDED)
+        self.state(node, key, model, S.SUCCEEDED)
         return ref.hash
 
     # -- helpers ----------------------------------------------------------------------------
@@ -337,15 +340,26 @@ class CallRunner:
         return provider_request(node, key, model, paths, prompt, negative)
 
     def _failed_attempt(
-        self, key: str, node: JobNode, model: ModelProfile, exc: ProviderError
+        self,
+        key: str,
+        node: JobNode,
+        model: ModelProfile,
+        exc: ProviderError,
+        est: CostEstimate,
+        *,
+        accepted: bool,
     ) -> None:
+        """Journal a failed attempt; a provider that bills failed jobs keeps the charge."""
+        billed = accepted and model.bills_failed
+        before = (self.journal.job(key) or _ZERO).actual_usd
         self.record(
             key,
             node,
             "attempt_failed",
-            f"{model.id}: {type(exc).__name__}: {exc}",
+            f"{model.id}: {type(exc).__name__}: {exc}" + (" (billed)" if billed else ""),
             state=S.FAILED,
             reserved_usd=0.0,
+            actual_usd=before + (est.usd if billed else 0.0),
             handle=None,
             error_class=type(exc).__name__,
             error_message=str(exc),
@@ -395,6 +409,19 @@ class CallRunner:
                 EngineEvent(kind=kind, shot_id=node.shot_id, stage=node.step, job=key, **fields)
             )
 
-    def _state(self, node: JobNode, key: str, model: ModelProfile, state: JobStateName) -> None:
+    def state(self, node: JobNode, key: str, model: ModelProfile, state: JobStateName) -> None:
+        """Tell the caller a job's new state."""
         progress = 1.0 if state == S.SUCCEEDED else None
         self.tell(node, key, "state", state=state.value, model=model.id, progress=progress)
+
+
+def _transient(exc: ProviderError) -> TransientError:
+    """The error as the retry policy reads it (Retry-After when it is a rate limit)."""
+    return exc if isinstance(exc, TransientError) else TransientError(str(exc))
+
+
+_ZERO = JobRow(
+    key="", shot_id="", stage="", take=0, model="", provider="", state=S.PENDING, handle=None,
+    attempts=0, reserved_usd=0.0, actual_usd=0.0, estimate_usd=0.0, estimate_rule="",
+    artifact=None, error_class=None, error_message=None, detail={}, created_at=0, updated_at=0,
+)  # fmt: skip

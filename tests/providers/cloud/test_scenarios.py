@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from shotrelay.errors import InvalidInput, ProviderError, RateLimited, TransientError
+from shotrelay.errors import (
+    InvalidInput,
+    ProviderError,
+    RateLimited,
+    SubmissionUnknown,
+    TransientError,
+    Unreachable,
+)
 from shotrelay.providers.base import JobRequest
 from shotrelay.providers.fal import FalProvider
 from shotrelay.providers.http import HttpProvider
@@ -148,13 +155,38 @@ def test_429_is_rate_limited_with_parsed_retry_after(
 
 
 @plays
-def test_5xx_then_success(server: FakeServer, play: Play, tmp_path: Path) -> None:
+def test_5xx_on_submit_is_a_maybe_accepted_submission(
+    server: FakeServer, play: Play, tmp_path: Path
+) -> None:
     p = setup(server, play)
     server.routes[("POST", play.submit)].insert(0, Reply(status=502, json={"error": "bad gw"}))
-    with pytest.raises(TransientError) as info:
+    with pytest.raises(SubmissionUnknown, match="may have been accepted") as info:
         run(p.submit(play.request(tmp_path)))
     no_leak(info.value)
-    assert run(p.submit(play.request(tmp_path))).remote_id
+    assert len(server.received("POST", play.submit)) == 1  # never resent by the adapter
+
+
+@plays
+def test_5xx_on_a_poll_is_transient(server: FakeServer, play: Play, tmp_path: Path) -> None:
+    p = setup(server, play)
+    handle = run(p.submit(play.request(tmp_path)))
+    server.on("GET", play.status, Reply(status=503, json={"error": "busy"}))
+    with pytest.raises(TransientError) as info:
+        run(p.poll(handle))
+    assert not isinstance(info.value, SubmissionUnknown)
+
+
+@plays
+def test_a_closed_port_is_unreachable(play: Play, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port that nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    p = play.make(base_url=f"http://127.0.0.1:{port}", api_key=SECRET)  # type: ignore[call-arg]
+    with pytest.raises(Unreachable, match="could not connect") as info:
+        run(p.submit(play.request(tmp_path)))
+    no_leak(info.value)
 
 
 @plays
@@ -210,11 +242,17 @@ def test_output_over_the_size_cap_is_refused(
 
 
 @plays
-def test_slow_server_times_out_as_transient(server: FakeServer, play: Play, tmp_path: Path) -> None:
+def test_slow_submission_answer_is_ambiguous_and_a_slow_poll_transient(
+    server: FakeServer, play: Play, tmp_path: Path
+) -> None:
     p = setup(server, play, timeout=0.2)
+    handle = run(p.submit(play.request(tmp_path)))
     server.on("POST", play.submit, Reply(json=play.submitted(server.url), delay=0.5))
-    with pytest.raises(TransientError, match="timed out"):
+    with pytest.raises(SubmissionUnknown, match="answer was lost"):
         run(p.submit(play.request(tmp_path)))
+    server.on("GET", play.status, Reply(json=play.finished(server.url), delay=0.5))
+    with pytest.raises(TransientError, match="timed out"):
+        run(p.poll(handle))
 
 
 @plays

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shotrelay.errors import InvalidInput, RateLimited, TransientError
+from shotrelay.errors import InvalidInput, RateLimited, SubmissionUnknown
 from shotrelay.providers.base import JobState
 from shotrelay.providers.elevenlabs import DEFAULT_VOICE, ElevenLabsProvider
 from shotrelay.providers.openai import OpenAIImagesProvider, pick_size
@@ -82,9 +82,9 @@ def test_find_adopts_spooled_output_and_lost_spool_fails(
     assert run(p.poll(handle)).state is JobState.FAILED
 
 
-def test_bad_base64_is_transient(server: FakeServer, tmp_path: Path) -> None:
+def test_bad_base64_is_an_ambiguous_answer(server: FakeServer, tmp_path: Path) -> None:
     server.on("POST", "/v1/images/generations", Reply(json={"data": [{"b64_json": "@@@"}]}))
-    with pytest.raises(TransientError, match="base64"):
+    with pytest.raises(SubmissionUnknown, match="base64"):
         run(
             openai(server, tmp_path).submit(
                 make_request("openai", "gpt-image-2", Task.TEXT_TO_IMAGE)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from shotrelay.errors import RateLimited, Rejected, TransientError
+from shotrelay.errors import RateLimited, Rejected, SubmissionUnknown, TransientError
 from shotrelay.providers.base import JobRequest, JobState
 from shotrelay.providers.elevenlabs import ElevenLabsProvider
 from shotrelay.providers.http import SyncHttpProvider
@@ -116,10 +116,10 @@ def test_429_is_rate_limited_with_retry_after(
 
 
 @plays
-def test_5xx_then_success(server: FakeServer, play: Play, tmp_path: Path) -> None:
+def test_5xx_is_a_maybe_made_call(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = make(server, play, tmp_path)
     server.routes[("POST", play.path)].insert(0, Reply(status=500, json={"error": "oops"}))
-    with pytest.raises(TransientError):
+    with pytest.raises(SubmissionUnknown):
         run(p.submit(play.request()))
     assert run(p.submit(play.request())).data["spool"]
 
@@ -134,34 +134,54 @@ def test_moderation_refusal_is_rejected(server: FakeServer, play: Play, tmp_path
 
 
 @plays
-def test_malformed_answer_is_transient_and_spools_nothing(
+def test_malformed_answer_is_ambiguous_and_spools_nothing(
     server: FakeServer, play: Play, tmp_path: Path
 ) -> None:
     p = make(server, play, tmp_path)
     server.on("POST", play.path, Reply(body=b"<html>502 gateway</html>", content_type="text/html"))
-    with pytest.raises(TransientError, match=r"not JSON|not audio"):
+    with pytest.raises(SubmissionUnknown, match=r"not JSON|not audio"):
         run(p.submit(play.request()))
     assert spooled(tmp_path) == []
 
 
 @plays
-def test_truncated_answer_is_transient(server: FakeServer, play: Play, tmp_path: Path) -> None:
+def test_truncated_answer_is_ambiguous(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = make(server, play, tmp_path)
-    if play.make is OpenAIImagesProvider:  # the image by URL, cut short
-        server.on("POST", play.path, Reply(json={"data": [{"url": server.url + "/img.png"}]}))
-        server.on("GET", "/img.png", Reply(body=PNG, content_type="image/png", truncate_to=20))
-    else:
-        server.on("POST", play.path, Reply(body=MP3, content_type="audio/mpeg", truncate_to=20))
-    with pytest.raises(TransientError):
+    server.on("POST", play.path, Reply(body=MP3, content_type="audio/mpeg", truncate_to=20))
+    if play.make is OpenAIImagesProvider:
+        server.on("POST", play.path, Reply(json={"data": [{}]}, truncate_to=5))
+    with pytest.raises(SubmissionUnknown):
         run(p.submit(play.request()))
     assert spooled(tmp_path) == []
 
 
+def test_image_by_url_is_downloaded_by_fetch_with_the_same_handle(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    play = PLAYS["openai-images"]
+    p = make(server, play, tmp_path)
+    server.on("POST", play.path, Reply(json={"data": [{"url": server.url + "/img.png"}]}))
+    server.on(
+        "GET",
+        "/img.png",
+        Reply(body=PNG, content_type="image/png", truncate_to=20),
+        Reply(body=PNG, content_type="image/png"),
+    )
+    req = play.request()
+    handle = run(p.submit(req))  # the paid call is done; the download is fetch's
+    assert run(p.poll(handle)).state.value == "succeeded"
+    with pytest.raises(TransientError, match="download"):
+        run(p.fetch(handle, req, tmp_path / "out"))
+    result = run(p.fetch(handle, req, tmp_path / "out"))
+    assert result.path.read_bytes() == PNG
+    assert len(server.received("POST", play.path)) == 1
+
+
 @plays
-def test_slow_server_times_out_as_transient(server: FakeServer, play: Play, tmp_path: Path) -> None:
+def test_slow_answer_is_ambiguous(server: FakeServer, play: Play, tmp_path: Path) -> None:
     p = make(server, play, tmp_path, timeout=0.2)
     ok = play.ok(server.url)
     ok.delay = 0.5
     server.on("POST", play.path, ok)
-    with pytest.raises(TransientError, match="timed out"):
+    with pytest.raises(SubmissionUnknown, match="answer was lost"):
         run(p.submit(play.request()))

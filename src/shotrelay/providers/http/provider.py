@@ -9,7 +9,15 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from shotrelay.errors import AuthError, EngineError, ProviderError, Rejected, TransientError
+from shotrelay.errors import (
+    AuthError,
+    EngineError,
+    ProviderError,
+    Rejected,
+    SubmissionUnknown,
+    TransientError,
+    Unreachable,
+)
 from shotrelay.providers.base import Handle, JobRequest, JobStatus, ProviderResult
 from shotrelay.providers.credentials import Credentials, Secret, redact
 from shotrelay.providers.http.classify import (
@@ -170,8 +178,11 @@ class HttpProvider:
         """The listed job that is ``request``'s (created after ``since``), if any."""
         return None
 
-    def classify_error(self, status: int, body: Any, detail: str) -> type[ProviderError] | None:
-        """An adapter's own verdict on an HTTP error (moderation codes); None = by status."""
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Any
+    ) -> type[ProviderError] | None:
+        """An adapter's verdict on an HTTP error from the provider's own codes and headers (a
+        ``Mapping[str, str]``); None = by status. The keyword test here is the last resort."""
         if status in (400, 422) and looks_like_moderation(detail):
             return Rejected
         return None
@@ -179,9 +190,25 @@ class HttpProvider:
     # ----- the Provider protocol ------------------------------------------------------------
 
     async def submit(self, request: JobRequest) -> Handle:
-        """Start the job (single shot: never retried here)."""
-        body = await self.send(self.build_submit(request), model=request.model.id)
-        return self.parse_submit(body, request)
+        """Start the job (single shot: never retried here).
+
+        Raises ``Unreachable`` when nothing was sent, ``SubmissionUnknown`` when the body went
+        out and no usable answer came back (the provider may have accepted it).
+        """
+        body = await self.send(self.build_submit(request), model=request.model.id, paid=True)
+        return self.accepted(body, request)
+
+    def accepted(self, body: Any, request: JobRequest) -> Handle:
+        """The handle from a 2xx submit answer; an answer we cannot read is ambiguous."""
+        try:
+            return self.parse_submit(body, request)
+        except TransientError as exc:
+            raise self._error(
+                SubmissionUnknown,
+                f"the submission was answered but the answer is unusable ({exc}); "
+                "the job may have been accepted",
+                request.model.id,
+            ) from None
 
     async def poll(self, handle: Handle) -> JobStatus:
         """Ask once for the job's state (a dropped connection is retried once)."""
@@ -252,8 +279,13 @@ class HttpProvider:
             raise self._error(AuthError, f"no API key: set {self.key_env}", model)
         return {**self.auth_headers(key), **extra}
 
-    async def send(self, call: HttpCall, *, model: str = "") -> Any:
-        """Send one call and return its JSON (or bytes), raising classified errors."""
+    async def send(self, call: HttpCall, *, model: str = "", paid: bool = False) -> Any:
+        """Send one call and return its JSON (or bytes), raising classified errors.
+
+        Nothing sent (DNS, refused, TLS, connect timeout) is ``Unreachable``. A ``paid`` call
+        (a submission) whose body went out without a usable answer (dropped, read timeout,
+        5xx, not JSON) is ``SubmissionUnknown``: the provider may have accepted it.
+        """
         url = self._url(call.url)
         headers = self._headers(call.headers, model=model)
         what = f"{call.method} {urlsplit(url).path}"
@@ -271,22 +303,47 @@ class HttpProvider:
                         files=multipart_parts(call.form, call.files),
                     )
                 break
-            except httpx.TimeoutException as exc:
-                raise self._error(
-                    TransientError, f"{what} timed out ({type(exc).__name__})", model
-                ) from None
-            except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError) as exc:
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+                # Raised before a byte of the request went out (DNS, refused, TLS handshake).
                 if attempt + 1 < attempts:
                     continue
                 raise self._error(
-                    TransientError, f"{what} connection failed ({type(exc).__name__})", model
+                    Unreachable, f"{what} could not connect ({_reason(exc)})", model
+                ) from None
+            except httpx.PoolTimeout:
+                raise self._error(
+                    TransientError, f"{what} found no free connection in time", model
+                ) from None
+            except httpx.TransportError as exc:
+                if paid:
+                    raise self._error(
+                        SubmissionUnknown,
+                        f"{what}: the request went out and the answer was lost "
+                        f"({_reason(exc)}); the job may have been accepted",
+                        model,
+                    ) from None
+                if attempt + 1 < attempts and not isinstance(exc, httpx.TimeoutException):
+                    continue
+                kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
+                raise self._error(
+                    TransientError, f"{what} {kind} ({type(exc).__name__})", model
                 ) from None
             except httpx.HTTPError as exc:
                 raise self._error(
-                    TransientError, f"{what} failed ({type(exc).__name__})", model
+                    SubmissionUnknown if paid else TransientError,
+                    f"{what} failed ({type(exc).__name__})",
+                    model,
                 ) from None
         if response.status_code >= 400:
-            raise self._http_error(response, what, model)
+            error = self._http_error(response, what, model)
+            if paid and response.status_code >= 500 and isinstance(error, TransientError):
+                raise SubmissionUnknown(
+                    f"{error}; a server error after the request arrived: the job may have "
+                    "been accepted",
+                    provider=self.name,
+                    model=model,
+                )
+            raise error
         if call.expect == "none":
             return None
         if call.expect == "bytes":
@@ -295,7 +352,7 @@ class HttpProvider:
             return response.json()
         except ValueError:
             raise self._error(
-                TransientError,
+                SubmissionUnknown if paid else TransientError,
                 f"{what} answered HTTP {response.status_code} with a body that is not JSON"
                 f" ({body_snippet(response)!r})",
                 model,
@@ -358,3 +415,9 @@ class HttpProvider:
                         model,
                     ) from None
         raise self._error(TransientError, "download redirected too many times", model)
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    """The exception's class and, when short, its text (DNS and TLS errors say which)."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
