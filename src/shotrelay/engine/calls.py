@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
+from shotrelay.engine.collect import ZERO, fetch, transient, wait
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.graph import estimate_cost
 from shotrelay.engine.jobs import Job, JobNode, provider_request
-from shotrelay.engine.journal import JobRow, JobStateName, Journal
+from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.recovery import IN_FLIGHT, recover
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.slots import ModelSlots, Slots
@@ -27,7 +28,7 @@ from shotrelay.errors import (
     TransientError,
     Unreachable,
 )
-from shotrelay.providers.base import Handle, JobRequest, JobState, Provider, account_limit
+from shotrelay.providers.base import Handle, JobRequest, Provider, account_limit
 from shotrelay.spec.vocabulary import Stage
 
 __all__ = ["CallRunner", "RetryPolicy"]
@@ -193,9 +194,9 @@ class CallRunner:
                         handle = await submit(
                             self, node, key, model, provider, request, est, attempts
                         )
-                    await self._wait(node, key, model, provider, handle)
-                    return await self._fetch(
-                        node, key, model, provider, handle, request, est
+                    await wait(self, node, key, model, provider, handle)
+                    return await fetch(
+                        self, node, key, model, provider, handle, request, est
                     ), attempts
             except (TransientError, RemoteFailure) as exc:
                 # Only failures before acceptance (429, 408, a lost submission the provider
@@ -207,7 +208,7 @@ class CallRunner:
                     raise
                 if tries >= self.retry.max_attempts:
                     raise
-                delay = self.retry.delay(tries, _transient(exc), self.rand())
+                delay = self.retry.delay(tries, transient(exc), self.rand())
                 self.note(
                     key,
                     node,
@@ -220,113 +221,6 @@ class CallRunner:
             except ProviderError as exc:
                 self._failed_attempt(key, node, model, exc, est, accepted=handle is not None)
                 raise
-
-    async def _wait(
-        self, node: JobNode, key: str, model: ModelProfile, provider: Provider, handle: Handle
-    ) -> None:
-        errors = 0
-        while True:
-            try:
-                status = await provider.poll(handle)
-            except (TransientError, Unreachable) as exc:
-                # The job may still be running remotely: never resubmit because a poll failed.
-                errors += 1
-                if errors >= self.retry.max_attempts:
-                    raise Stop(
-                        S.SUBMITTED,
-                        f"cannot poll {model.id} job {handle.remote_id} "
-                        f"({exc}); it stays journalled: run again to resume",
-                        "PollFailed",
-                    ) from None
-                self.note(key, node, "poll_retry", f"{model.id}: {exc}")
-                await self.sleep(self.retry.delay(errors, _transient(exc), self.rand()))
-                continue
-            errors = 0
-            if status.state == JobState.SUCCEEDED:
-                return
-            if status.state == JobState.FAILED:
-                raise RemoteFailure(
-                    f"{model.provider}: the remote job failed: "
-                    f"{status.message or 'no reason given'}",
-                    provider=model.provider,
-                    model=model.id,
-                )
-            self.tell(
-                node,
-                key,
-                "progress",
-                state=status.state.value,
-                progress=status.progress,
-                model=model.id,
-                message=status.message,
-            )
-            # A provider may ask for its own cadence (local renders finish in seconds).
-            await self.sleep(getattr(provider, "poll_interval_s", None) or self.retry.poll_s)
-
-    async def _fetch(
-        self,
-        node: JobNode,
-        key: str,
-        model: ModelProfile,
-        provider: Provider,
-        handle: Handle,
-        request: JobRequest,
-        est: CostEstimate,
-    ) -> str:
-        dest = self.scratch / key
-        dest.mkdir(parents=True, exist_ok=True)
-        tries = 0
-        while True:
-            try:
-                result = await provider.fetch(handle, request, dest)
-                break
-            except ProviderError as exc:
-                # The job is done and paid: fetch again with the same handle, never resubmit.
-                tries += 1
-                if tries >= self.retry.max_attempts:
-                    raise Stop(
-                        S.SUBMITTED,
-                        f"{model.id} job {handle.remote_id} finished but its output could not "
-                        f"be downloaded ({exc}); it stays journalled with its handle: run "
-                        "again to download it (nothing is submitted again)",
-                        "FetchFailed",
-                    ) from None
-                delay = self.retry.delay(tries, _transient(exc), self.rand())
-                self.note(
-                    key,
-                    node,
-                    "fetch_retry",
-                    f"{model.id}: {exc}; downloading again in {delay:.1f} s (same job)",
-                    data={"delay_s": delay},
-                )
-                await self.sleep(delay)
-        inside = result.path.is_relative_to(dest)
-        ref = self.store.put(result.path, result.media_type, move=inside)
-        actual = est.usd if result.cost_usd is None else result.cost_usd
-        before = (self.journal.job(key) or _ZERO).actual_usd
-        with self.journal.transaction():
-            self.record(
-                key,
-                node,
-                "succeeded",
-                f"{model.id} -> {ref.hash[:12]}",
-                data={"estimate_usd": est.usd, "actual_usd": actual},
-                state=S.SUCCEEDED,
-                artifact=ref.hash,
-                reserved_usd=0.0,
-                actual_usd=before + actual,
-                error_class=None,
-                error_message=None,
-            )
-            if actual > est.usd + 1e-9:
-                self.record(
-                    key,
-                    node,
-                    "over_estimate",
-                    f"{model.id} cost ${actual:.4f}, estimated ${est.usd:.4f} ({est.rule})",
-                )
-        self.state(node, key, model, S.SUCCEEDED)
-        return ref.hash
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -351,7 +245,7 @@ class CallRunner:
     ) -> None:
         """Journal a failed attempt; a provider that bills failed jobs keeps the charge."""
         billed = accepted and model.bills_failed
-        before = (self.journal.job(key) or _ZERO).actual_usd
+        before = (self.journal.job(key) or ZERO).actual_usd
         self.record(
             key,
             node,
@@ -413,15 +307,3 @@ class CallRunner:
         """Tell the caller a job's new state."""
         progress = 1.0 if state == S.SUCCEEDED else None
         self.tell(node, key, "state", state=state.value, model=model.id, progress=progress)
-
-
-def _transient(exc: ProviderError) -> TransientError:
-    """The error as the retry policy reads it (Retry-After when it is a rate limit)."""
-    return exc if isinstance(exc, TransientError) else TransientError(str(exc))
-
-
-_ZERO = JobRow(
-    key="", shot_id="", stage="", take=0, model="", provider="", state=S.PENDING, handle=None,
-    attempts=0, reserved_usd=0.0, actual_usd=0.0, estimate_usd=0.0, estimate_rule="",
-    artifact=None, error_class=None, error_message=None, detail={}, created_at=0, updated_at=0,
-)  # fmt: skip
