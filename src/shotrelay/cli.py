@@ -236,6 +236,7 @@ def run(
     """Animatic first, then (after approval) generation, finishing and the cut."""
     from shotrelay.api import find_project_file
     from shotrelay.engine import run as engine_run
+    from shotrelay.engine.uploads import describe_uploads
     from shotrelay.progress import RunView
     from shotrelay.schedule.deadline import parse_deadline
 
@@ -252,6 +253,9 @@ def run(
     if as_json:
         print_json(result.model_dump(mode="json", exclude={"plan"}))
     else:
+        if result.status == "awaiting_approval":
+            for line in describe_uploads(result.uploads):
+                out.print(line, highlight=False)
         out.print(result.message, highlight=False)
         for line in (result.deadline or {}).get("lines", []) if quiet else []:
             out.print(line, highlight=False)

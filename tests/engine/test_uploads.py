@@ -144,3 +144,89 @@ def test_describe_uploads_heads_the_list_and_is_empty_without_uploads(
 def test_an_upload_round_trips_as_json(project: Project, models: dict[str, ModelProfile]) -> None:
     upload = local_uploads(project, routed(project, models), models)[0]
     assert Upload.model_validate_json(upload.model_dump_json()) == upload
+
+
+RUN_PROJECT = """\
+name: ad
+characters:
+  - {name: Mara, references: [mara.png]}
+shots:
+  - {id: a, duration: 2, subject: Mara, role: hero, characters: [Mara]}
+  - {id: b, duration: 3, subject: a dog, role: hero}
+"""
+
+
+def test_run_lists_the_uploads_at_the_gate_in_the_result_and_the_journal(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
+
+    from shotrelay.engine.journal import Journal
+    from shotrelay.engine.run import run
+    from shotrelay.spec.vocabulary import Task
+
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "mara.png")
+    (tmp_path / "ad.yaml").write_text(RUN_PROJECT)
+    cloud = model("veo", "cloud", [Task.IMAGE_TO_VIDEO, Task.TEXT_TO_IMAGE], usd=1.0, score=0.95)
+
+    class Catalog:
+        def __init__(self) -> None:
+            self.models = [*LOCAL_MODELS, cloud]
+
+    providers = {"local": FakeProvider("local"), "cloud": FakeProvider("cloud")}
+    # the default packets: the continuity ledger, as a real run uses
+    engine_hooks = replace(hooks(FakeCutter()), packets=None)
+    result = run(tmp_path / "ad.yaml", providers=providers, catalog=Catalog(), hooks=engine_hooks)
+    assert result.status == "awaiting_approval"
+    assert providers["cloud"].submissions == []
+    (upload,) = result.uploads
+    assert upload.path == tmp_path / "mara.png" and upload.provider == "cloud"
+    assert upload.shots == ["a"] and upload.field == "characters[0].references[0]"
+    journal = Journal(result.workspace / "journal.sqlite")
+    try:
+        (event,) = journal.events(kind="uploads")
+        gate = journal.events(kind="gate")[-1]
+    finally:
+        journal.close()
+    assert "mara.png -> cloud (veo: a)" in event.message
+    assert event.data is not None and event.data["uploads"][0]["provider"] == "cloud"
+    assert gate.message.startswith("These local files will be sent:\n  mara.png -> cloud")
+    assert "shotrelay approve" in result.message
+
+
+CLI_PROJECT = """\
+name: ad
+format: {aspect: "16:9", resolution: 360p, fps: 12}
+characters:
+  - {name: Mara, references: [mara.png]}
+shots:
+  - {id: hero, duration: 1, characters: [Mara],
+     models: {keyframe: runway-gen4-image, generate: runway-gen4-turbo}}
+  - {id: broll, duration: 1, characters: [Mara], models: {keyframe: runway-gen4-image}}
+"""
+KEYS = (
+    "OPENAI_API_KEY", "FAL_KEY", "REPLICATE_API_TOKEN", "GEMINI_API_KEY", "ELEVENLABS_API_KEY",
+    "ANTHROPIC_API_KEY", "LUMAAI_API_KEY", "SYNC_API_KEY",
+)  # fmt: skip
+
+
+def test_cli_run_prints_the_uploads_before_the_gate_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from shotrelay.cli import app
+
+    for name in KEYS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RUNWAYML_API_SECRET", "key_fake-never-called")
+    Image.new("RGB", (64, 64), "red").save(tmp_path / "mara.png")
+    (tmp_path / "project.yaml").write_text(CLI_PROJECT)
+    result = CliRunner().invoke(app, ["run", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "These local files will be sent:",
+        "  mara.png -> runway (runway-gen4-image: hero, broll)",
+    ]
+    assert lines[2].startswith("animatic ready at")

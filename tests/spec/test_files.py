@@ -217,3 +217,28 @@ def test_a_project_without_files_loads_as_init_writes_it(tmp_path: Path) -> None
 def test_readers_of_past_runs_may_skip_the_check(tmp_path: Path) -> None:
     path = project(tmp_path, mara="gone.png")
     assert load_project(path, check_files=False).characters[0].references
+
+
+@needs_passwd
+def test_cli_run_refuses_a_project_sending_etc_passwd_and_writes_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from shotrelay.cli import app
+
+    folder = tmp_path / "ad"
+    folder.mkdir()
+    (folder / "project.yaml").write_text(
+        "name: ad\n"
+        "characters:\n"
+        "  - name: Mara\n"
+        "    references: [/etc/passwd]\n"
+        "shots:\n"
+        "  - {duration: 2, characters: [Mara]}\n"
+    )
+    result = CliRunner().invoke(app, ["run", str(folder), "--auto-approve"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
+    assert "project.yaml:4: characters[0].references[0]: /etc/passwd is not an image" in (
+        result.stderr
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["project.yaml"]  # no .shotrelay/

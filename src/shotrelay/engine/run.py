@@ -36,6 +36,7 @@ from shotrelay.engine.output import (
 )
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.store import ArtifactStore
+from shotrelay.engine.uploads import Upload, describe_uploads, local_uploads
 from shotrelay.engine.workspace import Workspace, workspace_for
 from shotrelay.errors import EngineError
 from shotrelay.providers.base import Provider, account_limit
@@ -89,6 +90,7 @@ class RunResult(BaseModel):
     reserved_usd: float = 0.0
     actual_usd: float = 0.0
     deadline: dict[str, Any] | None = None
+    uploads: list[Upload] = []
 
 
 def run(
@@ -223,6 +225,11 @@ async def run_async(
         write_digests(ws.route_digests, digests)
         digest = structure_hash(project)
         paid = paid_stages(plan, models)
+        uploads = local_uploads(project, plan, models, packets=packets)
+        sent = describe_uploads(uploads)
+        if uploads:
+            dumped = [u.model_dump(mode="json") for u in uploads]
+            journal.event("uploads", "\n".join(sent), data={"uploads": dumped})
         if paid and not journal.approved("structure", digest):
             if not auto_approve:
                 message = (
@@ -230,8 +237,8 @@ async def run_async(
                     f"(estimated ${plan.total_cost_usd:.2f}). Review it, then run "
                     f"`shotrelay approve {project_path}` (or run with --auto-approve)."
                 )
-                journal.event("gate", message)
-                emit(EngineEvent(kind="gate", message=message))
+                journal.event("gate", "\n".join([*sent, message]))
+                emit(EngineEvent(kind="gate", message="\n".join([*sent, message])))
                 journal.finish_run("awaiting_approval")
                 return RunResult(
                     status="awaiting_approval",
@@ -240,11 +247,14 @@ async def run_async(
                     animatic=animatic,
                     plan=plan,
                     deadline=due.summary(),
+                    uploads=uploads,
                 )
             journal.approve("structure", digest, note="auto-approve")
             journal.event("gate", "structure auto-approved")
         elif not paid:
             journal.event("gate", "only local models in the plan: the gate is informational")
+        if sent:
+            emit(EngineEvent(kind="note", message="\n".join(sent)))
         for note in [*plan.notes, *plan.trades]:
             journal.event("route_note", note)
         # 3. The routed relay and the cut.
@@ -298,6 +308,7 @@ async def run_async(
             reserved_usd=reserved,
             actual_usd=actual,
             deadline=due.summary(),
+            uploads=uploads,
         )
     except BaseException:
         journal.finish_run("interrupted")
