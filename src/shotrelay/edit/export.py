@@ -233,7 +233,7 @@ def export_cut(
     otio = _otio()
 
     ws = workspace_for(project_path, workdir)
-    project = load_project(ws.project_file)
+    project = load_project(ws.project_file, check_files=False)  # a past cut: refs may be gone
     timeline = build_timeline(project.name, final_clips(ws, project), project.format.fps)
     folder = out_dir or ws.out
     folder.mkdir(parents=True, exist_ok=True)

@@ -262,7 +262,7 @@ def gather(
     ``route.json`` nor a fresh route.
     """
     ws = workspace_for(project_path, workdir)
-    project = load_project(ws.project_file)
+    project = load_project(ws.project_file, check_files=False)  # a past run: refs may be gone
     plan, plan_error, plan_source = _plan(ws) if route else (None, "not routed", "")
     ledger = ContinuityLedger(project)
     packets = {s.id: ledger.packet(s.id) for s in project.shots}
