@@ -25,7 +25,8 @@ from shotrelay.providers.http.classify import (
     looks_like_moderation,
     response_error,
 )
-from shotrelay.providers.http.media import extension, multipart_parts, save_stream
+from shotrelay.providers.http.media import extension, multipart_parts
+from shotrelay.providers.http.resume import Partial, save_resumable
 
 __all__ = ["DEFAULT_MAX_DOWNLOAD", "DEFAULT_TIMEOUT", "HttpCall", "HttpProvider", "RemoteOutput"]
 
@@ -382,24 +383,32 @@ class HttpProvider:
         """Stream ``url`` into ``dest/stem.<ext>``: size-capped, type-checked, length-verified.
 
         Auth headers go only to the provider's own host; redirects are followed by hand so a
-        redirect to a storage host never carries the key.
+        redirect to a storage host never carries the key. A cut download keeps its bytes and
+        the next call asks only for the rest, where the server allows ranges.
         """
         own_host = urlsplit(self.base_url).netloc
+        partial = Partial(dest, stem)
         for _hop in range(6):
-            headers: dict[str, str] = {}
+            headers: dict[str, str] = partial.range_headers()
             if authorized and urlsplit(url).netloc == own_host:
-                headers = self._headers({}, model=model)
+                headers.update(self._headers({}, model=model))
             async with self._client() as client:
                 try:
                     async with client.stream("GET", url, headers=headers) as response:
                         if response.is_redirect and "location" in response.headers:
                             url = urljoin(url, response.headers["location"])
                             continue
+                        if response.status_code == 416:  # our kept bytes are no use
+                            partial.discard()
+                            raise self._error(
+                                TransientError, "download range refused; starting again", model
+                            )
                         if response.status_code >= 400:
                             await response.aread()
                             raise self._http_error(response, "download", model)
-                        return await save_stream(
+                        return await save_resumable(
                             response,
+                            partial,
                             dest,
                             stem=stem,
                             hint=hint,
@@ -409,9 +418,11 @@ class HttpProvider:
                 except httpx.TimeoutException:
                     raise self._error(TransientError, "download timed out", model) from None
                 except httpx.HTTPError as exc:
+                    kept = partial.path.stat().st_size if partial.path.is_file() else 0
                     raise self._error(
                         TransientError,
-                        f"download interrupted ({type(exc).__name__}); the file was incomplete",
+                        f"download interrupted ({type(exc).__name__}); the file was incomplete"
+                        + (f" ({kept} bytes kept for resuming)" if kept else ""),
                         model,
                     ) from None
         raise self._error(TransientError, "download redirected too many times", model)
