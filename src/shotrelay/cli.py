@@ -256,10 +256,10 @@ def run(
         if result.status == "awaiting_approval":
             for line in describe_uploads(result.uploads):
                 out.print(line, highlight=False)
-        out.print(result.message, highlight=False)
+        out.print(result.message, highlight=False, soft_wrap=True)
         for line in (result.deadline or {}).get("lines", []) if quiet else []:
             out.print(line, highlight=False)
-        for name in ("animatic", "final", "manifest"):
+        for name in ("animatic", "final", "partial", "manifest"):
             path = getattr(result, name)
             if path:
                 out.print(f"{name}: {path}", highlight=False)
@@ -339,7 +339,9 @@ def redo(
 
     with RunView(out) as view:
         result = engine_redo(find_project_file(project), shot, stage, on_event=view, wait=wait)
-    out.print(result.message, highlight=False)
+    out.print(result.message, highlight=False, soft_wrap=True)
+    if result.status == "incomplete":
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -165,7 +165,8 @@ def status(
     try:
         reserved, actual = journal.costs()
         outputs = {
-            p.name: (p if p.is_file() else None) for p in (ws.animatic, ws.final, ws.manifest)
+            p.name: (p if p.is_file() else None)
+            for p in (ws.animatic, ws.final, ws.partial, ws.manifest)
         }
         return StatusReport(
             project=project.name,

@@ -25,7 +25,16 @@ from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Format, Project, Shot
 from shotrelay.spec.vocabulary import Transition
 
-__all__ = ["CutClip", "Cutter", "assemble", "default_cutter", "write_manifest"]
+__all__ = [
+    "CutClip",
+    "Cutter",
+    "MissingShot",
+    "assemble",
+    "default_cutter",
+    "describe_incomplete",
+    "missing_shots",
+    "write_manifest",
+]
 
 
 class CutClip(BaseModel):
@@ -39,6 +48,15 @@ class CutClip(BaseModel):
     transition: Transition
     transition_seconds: float
     audio: Path | None = None
+
+
+class MissingShot(BaseModel):
+    """A shot with no clip for the cut, and the full message of each job that stopped it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shot_id: str
+    why: list[str]
 
 
 #: (clips in order, output file, delivery format, music or None) -> the output file
@@ -68,10 +86,14 @@ def assemble(
     cutter: Cutter,
     out: Path,
     on_event: EventCallback | None = None,
+    partial: Path | None = None,
 ) -> Path | None:
     """Cut the shots whose final clip exists into ``out``; cached by the clips' hashes.
 
-    Returns None (and records why) when no shot has a clip.
+    With ``partial``, ``out`` is only ever this plan's complete cut: when a shot has no
+    clip, the others are cut into ``partial`` and a stale ``out`` is removed (and a stale
+    ``partial`` when the cut is complete). Returns the file written, or None (and records
+    why) when no shot has a clip.
     """
     clips: list[tuple[Shot, str, str | None]] = []
     for shot in project.shots:
@@ -86,6 +108,19 @@ def assemble(
         speech = graph.audio.get(shot.id)
         audio = outcome.results.get(speech) if speech else None
         clips.append((shot, final.artifact, audio.artifact if audio else None))
+    if partial is not None:
+        whole = len(clips) == len(project.shots)
+        for stale in [partial] if whole else [out] if clips else [out, partial]:
+            if stale.exists():
+                stale.unlink()
+                journal.event("cut_removed", f"{kind}: removed {stale.name}: not this run's cut")
+        if not whole and clips:
+            journal.event(
+                "cut_partial",
+                f"{kind}: {len(project.shots) - len(clips)} of {len(project.shots)} shots "
+                f"missing; the others are cut into {partial.name}, not {out.name}",
+            )
+            out = partial
     if not clips:
         journal.event("cut_skipped", f"{kind}: no shot has a clip")
         return None
@@ -141,6 +176,44 @@ def assemble(
     return out
 
 
+def missing_shots(project: Project, graph: JobGraph, outcome: Outcome) -> list[MissingShot]:
+    """The shots with no final clip, each with its failed jobs' own messages in full."""
+    missing: list[MissingShot] = []
+    for shot in project.shots:
+        final = outcome.results.get(graph.finals[shot.id])
+        if final is not None and final.state == JobStateName.SUCCEEDED and final.artifact:
+            continue
+        stopped = [
+            r
+            for r in outcome.results.values()
+            if r.shot_id == shot.id and r.state != JobStateName.SUCCEEDED
+        ]
+        causes = [
+            r for r in stopped if r.state != JobStateName.SKIPPED and r.step != SELECT
+        ] or stopped
+        why = [f"{r.node} ({r.state.value}): {r.message}" for r in causes]
+        missing.append(MissingShot(shot_id=shot.id, why=why or ["it was not run"]))
+    return missing
+
+
+def describe_incomplete(
+    missing: list[MissingShot], failures: list[str], shots: int, partial: Path | None
+) -> str:
+    """Why a run is incomplete, in full: each missing shot with its jobs' messages."""
+    if not missing:
+        return f"{len(failures)} jobs did not finish:\n" + "\n".join(f"  {f}" for f in failures)
+    cut = (
+        f"the {shots - len(missing)} finished shots are cut in {partial}"
+        if partial is not None
+        else "no shot has a clip, so nothing was cut"
+    )
+    lines = [f"incomplete: {len(missing)} of {shots} shots missing, so no final.mp4 ({cut})"]
+    for m in missing:
+        lines.append(f"shot {m.shot_id} is missing:")
+        lines += [f"  {why}" for why in m.why]
+    return "\n".join(lines)
+
+
 def _media_type(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
@@ -160,8 +233,13 @@ def write_manifest(
     outcome: Outcome,
     journal: Journal,
     final: Path | None,
+    partial: Path | None = None,
+    missing: list[MissingShot] | None = None,
 ) -> dict[str, Any]:
-    """Write ``manifest.json``: every shot's stages with model, prompt, seed, cost, artifact."""
+    """Write ``manifest.json``: every shot's stages with model, prompt, seed, cost, artifact.
+
+    ``cut`` says whether the cut is complete, which file holds it and what is missing.
+    """
     shots = []
     for shot in project.shots:
         stages = []
@@ -201,6 +279,11 @@ def write_manifest(
     data: dict[str, Any] = {
         "project": project.name,
         "final": str(final) if final else None,
+        "cut": {
+            "complete": not missing and final is not None,
+            "file": str(final or partial) if final or partial else None,
+            "missing": [m.model_dump(mode="json") for m in missing or []],
+        },
         "cost": {"reserved_usd": round(reserved, 6), "actual_usd": round(actual, 6)},
         "notes": list(graph.notes),
         "shots": shots,

@@ -29,8 +29,11 @@ from shotrelay.engine.keep import (
 from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.output import (
     Cutter,
+    MissingShot,
     assemble,
     default_cutter,
+    describe_incomplete,
+    missing_shots,
     write_manifest,
     write_route,
 )
@@ -82,9 +85,13 @@ class RunResult(BaseModel):
     workspace: Path
     animatic: Path | None = None
     final: Path | None = None
+    #: The cut of the shots that finished, when some did not (then ``final`` is None).
+    partial: Path | None = None
     manifest: Path | None = None
     plan: RoutePlan | None = None
     failures: list[str] = []
+    #: The shots left out of the cut, each with its jobs' own messages.
+    missing: list[MissingShot] = []
     ran: int = 0
     cached: int = 0
     reserved_usd: float = 0.0
@@ -274,7 +281,8 @@ async def run_async(
         due.track(graph, models, project.priority)
         emit(EngineEvent(kind="phase", message="relay"))
         outcome = await executor.run(graph)
-        final = assemble(
+        missing = missing_shots(project, graph, outcome)
+        cut = assemble(
             kind="final",
             project=project,
             graph=graph,
@@ -283,15 +291,28 @@ async def run_async(
             store=store,
             cutter=cutter,
             out=ws.final,
+            partial=ws.partial,
             on_event=on_event,
         )
+        final, partial = (cut, None) if not missing else (None, cut)
         write_manifest(
-            ws.manifest, project=project, graph=graph, outcome=outcome, journal=journal, final=final
+            ws.manifest,
+            project=project,
+            graph=graph,
+            outcome=outcome,
+            journal=journal,
+            final=final,
+            partial=partial,
+            missing=missing,
         )
         failures = [f"{r.node}: {r.state.value}: {r.message}" for r in outcome.failed()]
         done = outcome.ok and final is not None
         reserved, actual = journal.costs()
-        message = f"final cut at {final}" if done else f"{len(failures)} jobs did not finish"
+        message = (
+            f"final cut at {final}"
+            if done
+            else describe_incomplete(missing, failures, len(project.shots), partial)
+        )
         journal.finish_run("done" if done else "incomplete", message)
         results = outcome.results.values()
         return RunResult(
@@ -300,9 +321,11 @@ async def run_async(
             workspace=ws.root,
             animatic=animatic,
             final=final,
+            partial=partial,
             manifest=ws.manifest,
             plan=plan,
             failures=failures,
+            missing=missing,
             ran=sum(1 for r in results if r.key and not r.cached and r.step != "select"),
             cached=sum(1 for r in results if r.cached),
             reserved_usd=reserved,

@@ -33,7 +33,7 @@ class Workspace(BaseModel):
 
     @property
     def out(self) -> Path:
-        """Deliverables: animatic.mp4, final.mp4, manifest.json."""
+        """Deliverables: animatic.mp4, final.mp4 (or partial.mp4), manifest.json."""
         return self.root / "out"
 
     @property
@@ -50,6 +50,11 @@ class Workspace(BaseModel):
     def final(self) -> Path:
         """The finished cut."""
         return self.out / "final.mp4"
+
+    @property
+    def partial(self) -> Path:
+        """The cut of the shots that finished when some did not (never called final.mp4)."""
+        return self.out / "partial.mp4"
 
     @property
     def route(self) -> Path:
