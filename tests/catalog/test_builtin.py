@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
+from ruamel.yaml import YAML
 
 from shotrelay.catalog import Catalog, ModelStatus, PricingRule, builtin_models, load_catalog
 from shotrelay.spec.vocabulary import AXES, Stage, Task
@@ -141,3 +144,20 @@ def test_builtin_rows_are_parsed_once() -> None:
     assert builtin_models() is builtin_models()
     first, second = load_catalog(use_env=False), load_catalog(use_env=False)
     assert first.get("veo-3.1") is second.get("veo-3.1")
+
+
+def test_every_cloud_row_says_whether_failed_jobs_are_billed() -> None:
+    """Read from the raw YAML: a default would hide a row nobody checked."""
+    raw = YAML(typ="safe").load(
+        resources.files("shotrelay.catalog").joinpath("builtin.yaml").read_text("utf-8")
+    )
+    cloud = [row for row in raw["models"] if row.get("provider") != "local"]
+    assert cloud
+    missing = [row["id"] for row in cloud if not isinstance(row.get("bills_failed"), bool)]
+    assert missing == [], f"rows without an explicit bills_failed: {missing}"
+    unverified = [
+        row["id"]
+        for row in cloud
+        if row["bills_failed"] is False and "unverified" in str(row.get("notes", ""))
+    ]
+    assert unverified == [], f"unverified rows must choose bills_failed: true: {unverified}"

@@ -3,7 +3,8 @@
 Planning is one short conversation outside the engine, so this client retries on its own:
 rate limits honour ``Retry-After`` (up to ``max_wait`` seconds) and passing failures (5xx,
 timeouts, dropped connections, a body that is not JSON) back off exponentially. Auth, quota
-and invalid-request errors are raised at once. Keys go into headers only at request time and
+(classified by the API's own codes, even when sent as a 429) and invalid-request errors are
+raised at once. Keys go into headers only at request time and
 are masked in every message.
 """
 
@@ -17,7 +18,7 @@ import httpx
 
 from shotrelay.errors import ProviderError, RateLimited, TransientError
 from shotrelay.providers.credentials import Secret, redact
-from shotrelay.providers.http.classify import body_snippet, response_error
+from shotrelay.providers.http.classify import Verdict, body_snippet, response_error
 
 __all__ = ["DEFAULT_TIMEOUT", "JsonClient"]
 
@@ -35,6 +36,7 @@ class JsonClient:
         headers: Callable[[], dict[str, str]],
         key: Secret | None = None,
         key_env: str | None = None,
+        verdict: Verdict | None = None,
         retries: int = 3,
         max_wait: float = 60.0,
         sleep: Callable[[float], None],
@@ -46,6 +48,7 @@ class JsonClient:
         self._headers = headers
         self._key = key
         self._key_env = key_env
+        self._verdict = verdict
         self.retries = retries
         self.max_wait = max_wait
         self._sleep = sleep
@@ -112,6 +115,7 @@ class JsonClient:
             model=model,
             secrets=[self._key],
             key_env=self._key_env,
+            verdict=self._verdict,
         )
 
 

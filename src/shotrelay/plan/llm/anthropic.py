@@ -10,12 +10,14 @@ non-default ones). Other blocks in the answer (thinking) are echoed back unchang
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from shotrelay.errors import Rejected, TransientError
+from shotrelay.errors import ProviderError, Rejected, TransientError
 from shotrelay.plan.llm.base import Answer, LLMPlanner
 from shotrelay.plan.llm.prompt import PlanPrompt
 from shotrelay.providers.credentials import Secret
+from shotrelay.providers.http.classify import anthropic_verdict
 
 __all__ = ["API_VERSION", "AnthropicPlanner"]
 
@@ -38,6 +40,12 @@ class AnthropicPlanner(LLMPlanner):
         if key:
             headers["Authorization"] = f"Bearer {key.reveal()}"
         return headers
+
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """By the API's codes: ``billing_error`` is quota; ``overloaded_error`` is passing."""
+        return anthropic_verdict(status, body, detail, headers)
 
     def path(self, model: str) -> str:
         return "/v1/messages"

@@ -9,20 +9,21 @@ target length. A backend is one small module; see ``openai.py``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import httpx
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.errors import AuthError
+from shotrelay.errors import AuthError, ProviderError
 from shotrelay.plan.llm._http import JsonClient
 from shotrelay.plan.llm.fit import fit_to_target
 from shotrelay.plan.llm.prompt import PlanPrompt, build_prompt, repair_message
 from shotrelay.plan.llm.schema import shot_list_schema
 from shotrelay.plan.llm.validate import BadAnswer, PlanError, parse_shots
 from shotrelay.providers.credentials import Credentials, Secret
+from shotrelay.providers.http.classify import default_verdict
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Task
 
@@ -99,6 +100,13 @@ class LLMPlanner:
         """The next request body: ``request`` plus the bad answer and the repair ``message``."""
         raise NotImplementedError
 
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """The API's own verdict on an HTTP error from its codes (quota on a 429, ...); None
+        = by status. Default: moderation words on a 400/422, the last resort."""
+        return default_verdict(status, body, detail, headers)
+
     # ----- configuration -----------------------------------------------------------------
 
     @property
@@ -152,6 +160,7 @@ class LLMPlanner:
             headers=lambda: self.auth_headers(self._key()),
             key=key,
             key_env=self.key_env,
+            verdict=self.classify_error,
             retries=self.retries,
             sleep=self._sleep,
             timeout=self._timeout,

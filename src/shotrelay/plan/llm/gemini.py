@@ -8,13 +8,15 @@ blocked by safety (``promptFeedback.blockReason``) or a candidate stopped for sa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from shotrelay.errors import Rejected, TransientError
+from shotrelay.errors import ProviderError, Rejected, TransientError
 from shotrelay.plan.llm.base import Answer, LLMPlanner
 from shotrelay.plan.llm.prompt import PlanPrompt
 from shotrelay.plan.llm.schema import gemini_schema
 from shotrelay.providers.credentials import Secret
+from shotrelay.providers.http.classify import google_verdict
 
 __all__ = ["GeminiPlanner"]
 
@@ -33,6 +35,13 @@ class GeminiPlanner(LLMPlanner):
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         return {"x-goog-api-key": key.reveal()} if key else {}
+
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """By the API's codes: a per-day ``RESOURCE_EXHAUSTED`` quota is quota, per-minute a
+        rate limit (``google.rpc.QuotaFailure`` ``violations[].quotaId``)."""
+        return google_verdict(status, body, detail, headers)
 
     def path(self, model: str) -> str:
         return f"/{self.api_version}/models/{model.removeprefix('models/')}:generateContent"

@@ -8,12 +8,14 @@ takes ``json_schema`` works too (set ``SHOTRELAY_OPENAI_BASE_URL``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from shotrelay.errors import Rejected, TransientError
+from shotrelay.errors import ProviderError, Rejected, TransientError
 from shotrelay.plan.llm.base import Answer, LLMPlanner
 from shotrelay.plan.llm.prompt import PlanPrompt
 from shotrelay.providers.credentials import Secret
+from shotrelay.providers.http.classify import openai_verdict
 
 __all__ = ["OpenAIPlanner"]
 
@@ -28,6 +30,12 @@ class OpenAIPlanner(LLMPlanner):
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {key.reveal()}"} if key else {}
+
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """By the API's codes: ``insufficient_quota`` (sent as a 429) is quota, not a rate limit."""
+        return openai_verdict(status, body, detail, headers)
 
     def path(self, model: str) -> str:
         return "/v1/chat/completions"
