@@ -8,6 +8,7 @@ wire shapes live in :mod:`protocols`; this module is the mechanism.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import sys
 import threading
@@ -264,6 +265,8 @@ class ProviderServer:
         if job is None:
             return Answer(404, {"error": f"no job {job_id}"})
         if phase == "status":
+            if self.hold.is_set():  # held: still running, whatever the script says
+                return p.status(dataclasses.replace(job, polls=0, running_polls=1), url)
             answer = p.status(job, url)
             if not self.hold.is_set():
                 job.polls += 1

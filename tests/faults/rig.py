@@ -67,6 +67,12 @@ class Adapter:
         """Whether the adapter can ask the provider's listing (spool adoption is not one)."""
         return not self.synchronous and self.make.find_call is not HttpProvider.find_call
 
+    @property
+    def proves_absence(self) -> bool:
+        """Whether its listing can say "never arrived" at once (fal lists a request only once
+        it has ended, so absence proves nothing until ``settle_s`` has passed)."""
+        return self.has_listing and not getattr(self.make, "settle_s", 0)
+
 
 ADAPTERS = {
     a.name: a
