@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from shotrelay.errors import InvalidInput, ProviderError, Rejected, TransientError
-from shotrelay.providers.base import JobRequest
+from shotrelay.providers.base import Handle, JobRequest
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, RemoteOutput, SyncHttpProvider
+from shotrelay.providers.reconcile import SKEW_S, Candidate, Page, pick, scan
 
 __all__ = ["DEFAULT_VOICE", "ElevenLabsProvider"]
 
@@ -71,3 +72,80 @@ class ElevenLabsProvider(SyncHttpProvider):
                 TransientError, f"answer is not audio ({snippet!r})", request.model.id
             )
         return RemoteOutput(data=body, media_type="audio/mpeg")
+
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
+        """A spooled output left by a crash; else the speech history item with this text,
+        voice and model made since ``since``, its audio downloaded into the spool (the call
+        was made and billed; only the answer was lost). None when history has neither.
+
+        History holds only calls made with logging on (the default; not zero retention).
+        """
+        spooled = await super().find(request, since=since)
+        if spooled is not None:
+            return spooled
+        model = request.model.id
+
+        async def send(call: HttpCall) -> Any:
+            return await self.send(call, model=model)
+
+        found = await scan(
+            send,
+            self.history_call(request, since),
+            lambda body, call: self.history_page(body, request, call),
+            request,
+            since,
+            provider=self.name,
+            server_filtered=since is not None,
+        )
+        item = pick(found, request, provider=self.name)
+        if item is None:
+            return None
+        audio = await send(HttpCall(method="GET", url=f"/v1/history/{item}/audio", expect="bytes"))
+        out = self.parse_result(audio, request)
+        self.spool_dir.mkdir(parents=True, exist_ok=True)
+        path = self.spool_dir / f"{request.job_id}.mp3"
+        part = path.with_suffix(".mp3.part")
+        part.write_bytes(out.data or b"")
+        part.replace(path)
+        return self._handle(request, path, "audio/mpeg", None)
+
+    def history_call(self, request: JobRequest, since: float | None) -> HttpCall:
+        """``GET /v1/history`` for this voice and model, newest first, since ``since``."""
+        said = _said(self.build_submit(request))
+        params = {"voice_id": said["voice_id"], "model_id": said["model_id"],
+                  "page_size": "100", "sort_direction": "desc"}  # fmt: skip
+        if since is not None:
+            params["date_after_unix"] = str(int(since - SKEW_S))
+        return HttpCall(method="GET", url="/v1/history", params=params)
+
+    def history_page(self, body: Any, request: JobRequest, call: HttpCall) -> Page:
+        """History items with this exact text, voice and model; the next page by
+        ``start_after_history_item_id`` while ``has_more``."""
+        said = _said(self.build_submit(request))
+        items = body.get("history") if isinstance(body, dict) else None
+        items = [i for i in items or [] if isinstance(i, dict)]
+        found = [
+            Candidate(str(i["history_item_id"]), _unix(i.get("date_unix")))
+            for i in items
+            if i.get("history_item_id") and all(i.get(k) == v for k, v in said.items())
+        ]
+        last = body.get("last_history_item_id") if isinstance(body, dict) else None
+        more = isinstance(body, dict) and bool(body.get("has_more")) and bool(last)
+        params = {**call.params, "start_after_history_item_id": str(last)}
+        times = [t for t in (_unix(i.get("date_unix")) for i in items) if t is not None]
+        nxt = call.model_copy(update={"params": params}) if more else None
+        return Page(found, min(times, default=None), nxt)
+
+
+def _said(call: HttpCall) -> dict[str, str]:
+    """What a TTS call says, as history records it: text, voice_id, model_id."""
+    body = call.body or {}
+    return {
+        "text": str(body.get("text", "")),
+        "voice_id": call.url.rstrip("/").rsplit("/", 1)[-1],
+        "model_id": str(body.get("model_id", "")),
+    }
+
+
+def _unix(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

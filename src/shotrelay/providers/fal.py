@@ -17,11 +17,21 @@ from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import (
     HttpCall,
-    HttpProvider,
     RemoteOutput,
     data_uri,
     error_detail,
     looks_like_moderation,
+)
+from shotrelay.providers.reconcile import (
+    SKEW_S,
+    Candidate,
+    Clock,
+    ListingHttpProvider,
+    Page,
+    echoes,
+    iso_utc,
+    not_listed,
+    parse_time,
 )
 from shotrelay.spec.vocabulary import Task
 
@@ -116,13 +126,31 @@ def fal_family(endpoint: str) -> FalFamily:
     return next(f for f in FAMILIES if f.match in low)
 
 
-class FalProvider(HttpProvider):
+class FalProvider(ListingHttpProvider):
     """fal.ai queue: submit to ``queue.fal.run/{endpoint}``, poll ``status_url``, read
-    ``response_url``, cancel with ``cancel_url``."""
+    ``response_url``, cancel with ``cancel_url``. A lost submission answer is looked up in
+    the platform API's requests-by-endpoint listing (``api.fal.ai/v1``)."""
 
     name: ClassVar[str] = "fal"
     key_env: ClassVar[str] = "FAL_KEY"
     default_base_url: ClassVar[str] = "https://queue.fal.run"
+    default_platform_url: ClassVar[str] = "https://api.fal.ai/v1"
+    server_filtered: ClassVar[bool] = True
+    #: The listing shows a request once it ends: absent after this long means never accepted.
+    settle_s: ClassVar[float] = 2 * 3600.0
+
+    def __init__(
+        self, *, platform_url: str | None = None, clock: Clock | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self._platform_url = platform_url
+        self._clock = clock
+
+    @property
+    def platform_url(self) -> str:
+        """fal's platform API: the argument, else ``SHOTRELAY_FAL_PLATFORM_URL``, else public."""
+        setting = self._credentials.setting("SHOTRELAY_FAL_PLATFORM_URL")
+        return (self._platform_url or setting or self.default_platform_url).rstrip("/")
 
     def auth_headers(self, key: Secret) -> dict[str, str]:
         return {"Authorization": f"Key {key.reveal()}"}
@@ -230,3 +258,72 @@ class FalProvider(HttpProvider):
 
     def cancel_call(self, handle: Handle) -> HttpCall | None:
         return HttpCall(method="PUT", url=handle.data["cancel_url"])
+
+    def listing_call(self, request: JobRequest, since: float | None) -> HttpCall | None:
+        """``GET /models/requests/by-endpoint`` for this endpoint since ``since`` (minus the
+        skew allowance), with the stored inputs (``expand=payloads``)."""
+        params = {
+            "endpoint_id": request.model.endpoint(request.task).strip("/"),
+            "limit": "100",
+            "expand": "payloads",
+        }
+        if since is not None:
+            params["start"] = iso_utc(since - SKEW_S)
+        return HttpCall(
+            method="GET", url=f"{self.platform_url}/models/requests/by-endpoint", params=params
+        )
+
+    def find_call(self, request: JobRequest) -> HttpCall | None:
+        return self.listing_call(request, None)
+
+    def listing_page(self, body: Any, request: JobRequest, call: HttpCall) -> Page:
+        """Requests to this endpoint that did not fail (HTTP status under 400) whose stored
+        input has this prompt and settings; one without a stored input cannot be ruled out."""
+        items = body.get("items") if isinstance(body, dict) else None
+        items = [i for i in items or [] if isinstance(i, dict)]
+        endpoint = request.model.endpoint(request.task).strip("/")
+        want = {k: v for k, v in self.request_body(request).items() if k != "prompt"}
+        want["prompt"] = request.prompt
+        found = [
+            Candidate(str(item["request_id"]), parse_time(item.get("sent_at")))
+            for item in items
+            if item.get("request_id")
+            and item.get("endpoint_id") == endpoint
+            and int(item.get("status_code") or 200) < 400
+            and (
+                item.get("json_input") is None
+                or echoes(
+                    item["json_input"],
+                    want,
+                    required=("prompt",),
+                    optional=("duration", "aspect_ratio", "negative_prompt", "seed"),
+                )
+            )
+        ]
+        cursor = body.get("next_cursor") if isinstance(body, dict) else None
+        more = isinstance(body, dict) and bool(body.get("has_more")) and bool(cursor)
+        follow = call.model_copy(update={"params": {**call.params, "cursor": str(cursor)}})
+        return Page(found, None, follow if more else None)
+
+    def listed_handle(self, remote_id: str, request: JobRequest) -> Handle:
+        """The queue URLs of a listed request (the app is the endpoint's first two parts)."""
+        endpoint = request.model.endpoint(request.task).strip("/")
+        app = "/".join(endpoint.split("/")[:2])
+        base = f"{self.base_url}/{app}/requests/{remote_id}"
+        urls = {"status_url": f"{base}/status", "response_url": base,
+                "cancel_url": f"{base}/cancel"}  # fmt: skip
+        return Handle(
+            provider=self.name,
+            remote_id=remote_id,
+            data={"model": request.model.id, "endpoint": endpoint, **urls},
+        )
+
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
+        """The listed request, or None once fal would have listed it (it lists a request
+        when it ends); "ask again later" before that."""
+        found = await super().find(request, since=since)
+        if found is None:
+            not_listed(
+                request, since, provider=self.name, settle_s=self.settle_s, clock=self._clock
+            )
+        return found

@@ -14,10 +14,16 @@ from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import (
     HttpCall,
-    HttpProvider,
     RemoteOutput,
     data_uri,
     looks_like_moderation,
+)
+from shotrelay.providers.reconcile import (
+    Candidate,
+    ListingHttpProvider,
+    Page,
+    echoes,
+    parse_time,
 )
 from shotrelay.spec.vocabulary import Task
 
@@ -32,7 +38,7 @@ _PATHS: dict[Task, str] = {
 _RESOLUTIONS = ("540p", "720p", "1080p", "4k")
 
 
-class LumaProvider(HttpProvider):
+class LumaProvider(ListingHttpProvider):
     """Luma's ``/dream-machine/v1`` API."""
 
     name: ClassVar[str] = "luma"
@@ -128,19 +134,36 @@ class LumaProvider(HttpProvider):
         return HttpCall(method="DELETE", url=f"/generations/{handle.remote_id}", expect="none")
 
     def find_call(self, request: JobRequest) -> HttpCall | None:
-        return HttpCall(method="GET", url="/generations", params={"limit": "100", "offset": "0"})
+        """``GET /generations`` (newest first), 100 a page, paged by ``offset``."""
+        return _listing(0)
 
-    def match_listing(
-        self, body: Any, request: JobRequest, since: float | None = None
-    ) -> Handle | None:
-        """The newest listed generation whose echoed request has this model and prompt."""
-        items = body.get("generations", []) if isinstance(body, dict) else []
+    def listing_page(self, body: Any, request: JobRequest, call: HttpCall) -> Page:
+        """Generations whose echoed ``request`` has this model, prompt and settings, not
+        failed; the next page while ``has_more``."""
+        items = body.get("generations") if isinstance(body, dict) else None
+        items = [i for i in items or [] if isinstance(i, dict)]
         want = self.request_body(request)
-        for item in items:
-            echoed = item.get("request") or {}
-            same = all(echoed.get(k) == want.get(k) for k in ("model", "prompt", "duration"))
-            if same and item.get("id") and item.get("state") != "failed":
-                return Handle(
-                    provider=self.name, remote_id=str(item["id"]), data={"model": request.model.id}
-                )
-        return None
+        found = [
+            Candidate(str(item["id"]), parse_time(item.get("created_at")))
+            for item in items
+            if item.get("id")
+            and item.get("state") != "failed"
+            and echoes(
+                item.get("request"),
+                want,
+                required=("model", "prompt"),
+                optional=("duration", "aspect_ratio", "resolution", "loop", "mode"),
+            )
+        ]
+        times = [t for t in (parse_time(i.get("created_at")) for i in items) if t is not None]
+        offset = int(body.get("offset") or 0) if isinstance(body, dict) else 0
+        more = isinstance(body, dict) and bool(body.get("has_more")) and bool(items)
+        return Page(
+            found, min(times, default=None), _listing(offset + len(items)) if more else None
+        )
+
+
+def _listing(offset: int) -> HttpCall:
+    return HttpCall(
+        method="GET", url="/generations", params={"limit": "100", "offset": str(offset)}
+    )

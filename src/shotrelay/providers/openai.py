@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from shotrelay.errors import InvalidInput, TransientError
-from shotrelay.providers.base import JobRequest
+from shotrelay.providers.base import Handle, JobRequest
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, RemoteOutput, SyncHttpProvider
 from shotrelay.spec.vocabulary import Task
@@ -85,3 +85,15 @@ class OpenAIImagesProvider(SyncHttpProvider):
         if item.get("url"):
             return RemoteOutput(url=str(item["url"]), media_type="image/png")
         raise self._error(TransientError, "data[0] has neither b64_json nor url", request.model.id)
+
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
+        """An image spooled before a crash; otherwise no way to tell: OpenAI keeps no list of
+        generated images and takes no idempotency key (``NotImplementedError``)."""
+        spooled = await super().find(request, since=since)
+        if spooled is not None:
+            return spooled
+        raise NotImplementedError(
+            f"{self.name}: the images API keeps no list of generated images and takes no "
+            f"idempotency key, so job {request.job_id} cannot be looked up; check usage at "
+            "platform.openai.com/usage, then resubmit or abandon the job"
+        )

@@ -15,10 +15,17 @@ from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import (
     HttpCall,
-    HttpProvider,
     RemoteOutput,
     data_uri,
     looks_like_moderation,
+)
+from shotrelay.providers.reconcile import (
+    Candidate,
+    ListingHttpProvider,
+    Page,
+    echoes,
+    parse_time,
+    relative,
 )
 
 __all__ = ["INPUT_NAMES", "ReplicateProvider"]
@@ -39,7 +46,7 @@ def input_names(model: str) -> dict[str, str]:
     return next(names for prefix, names in INPUT_NAMES if model.startswith(prefix))
 
 
-class ReplicateProvider(HttpProvider):
+class ReplicateProvider(ListingHttpProvider):
     """Replicate's HTTP API (``api.replicate.com``)."""
 
     name: ClassVar[str] = "replicate"
@@ -123,20 +130,30 @@ class ReplicateProvider(HttpProvider):
         return HttpCall(method="POST", url=f"/v1/predictions/{handle.remote_id}/cancel")
 
     def find_call(self, request: JobRequest) -> HttpCall | None:
+        """``GET /v1/predictions`` (newest first), paged by the answer's ``next`` URL."""
         return HttpCall(method="GET", url="/v1/predictions")
 
-    def match_listing(
-        self, body: Any, request: JobRequest, since: float | None = None
-    ) -> Handle | None:
-        """The newest listed prediction of this model with this prompt."""
-        model = request.model.endpoint(request.task).split(":")[0]
-        for item in body.get("results", []) if isinstance(body, dict) else []:
-            same = (
-                item.get("model") == model
-                and (item.get("input") or {}).get("prompt") == request.prompt
+    def listing_page(self, body: Any, request: JobRequest, call: HttpCall) -> Page:
+        """Predictions of this model (or pinned version) whose ``input`` has this prompt and
+        settings, not failed, canceled or aborted."""
+        model, _, version = request.model.endpoint(request.task).partition(":")
+        items = body.get("results") if isinstance(body, dict) else None
+        items = [i for i in items or [] if isinstance(i, dict)]
+        want = self.model_input(request)
+        found = [
+            Candidate(str(item["id"]), parse_time(item.get("created_at")))
+            for item in items
+            if item.get("id")
+            and item.get("status") not in ("failed", "canceled", "aborted")
+            and (item.get("version") == version if version else item.get("model") == model)
+            and echoes(
+                item.get("input"),
+                want,
+                required=("prompt",),
+                optional=("duration", "aspect_ratio", "negative_prompt", "seed"),
             )
-            if same and item.get("id") and item.get("status") not in ("failed", "canceled"):
-                return Handle(
-                    provider=self.name, remote_id=str(item["id"]), data={"model": request.model.id}
-                )
-        return None
+        ]
+        times = [t for t in (parse_time(i.get("created_at")) for i in items) if t is not None]
+        nxt = body.get("next") if isinstance(body, dict) else None
+        follow = HttpCall(method="GET", url=relative(nxt)) if isinstance(nxt, str) and nxt else None
+        return Page(found, min(times, default=None), follow)

@@ -195,3 +195,12 @@ class RunwayProvider(HttpProvider):
 
     def cancel_call(self, handle: Handle) -> HttpCall | None:
         return HttpCall(method="DELETE", url=f"/v1/tasks/{handle.remote_id}", expect="none")
+
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
+        """No way to tell: Runway lists no tasks (only get and delete by id) and takes no
+        idempotency key or client id (``NotImplementedError``, a person decides)."""
+        raise NotImplementedError(
+            f"{self.name}: the API lists no tasks and takes no idempotency key, so job "
+            f"{request.job_id} cannot be looked up; check the tasks and credits at "
+            "dev.runwayml.com, then resubmit or abandon the job"
+        )

@@ -22,7 +22,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from shotrelay.errors import InvalidInput, ProviderError, Rejected, TransientError
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
-from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, looks_like_moderation
+from shotrelay.providers.http import HttpCall, RemoteOutput, looks_like_moderation
+from shotrelay.providers.reconcile import (
+    Candidate,
+    ListingHttpProvider,
+    Page,
+    echoes,
+    parse_time,
+)
 from shotrelay.spec.vocabulary import Task
 
 __all__ = ["SECONDS", "SoraProvider", "billed_cost", "billed_seconds", "pick_seconds", "pick_size"]
@@ -85,7 +92,7 @@ def _is_moderation(code: str, message: str) -> bool:
     return any(word in low for word in _MODERATION_CODES) or looks_like_moderation(message)
 
 
-class SoraProvider(HttpProvider):
+class SoraProvider(ListingHttpProvider):
     """OpenAI's ``/v1/videos`` (sora-2, sora-2-pro)."""
 
     name: ClassVar[str] = "sora"
@@ -206,19 +213,32 @@ class SoraProvider(HttpProvider):
         return HttpCall(method="DELETE", url=f"/v1/videos/{handle.remote_id}")
 
     def find_call(self, request: JobRequest) -> HttpCall | None:
-        return HttpCall(method="GET", url="/v1/videos", params={"limit": "100", "order": "desc"})
+        """``GET /v1/videos`` newest first, 100 a page, paged with ``after``."""
+        return _listing(None)
 
-    def match_listing(
-        self, body: Any, request: JobRequest, since: float | None = None
-    ) -> Handle | None:
-        """The newest listed video with this model, prompt, seconds and size that did not fail."""
-        items = body.get("data", []) if isinstance(body, dict) else []
+    def listing_page(self, body: Any, request: JobRequest, call: HttpCall) -> Page:
+        """Videos with this model, prompt, seconds and size that did not fail."""
+        items = body.get("data") if isinstance(body, dict) else None
+        items = [i for i in items or [] if isinstance(i, dict)]
         want = self.form_fields(request)
-        for item in items:
-            if not isinstance(item, dict) or not item.get("id") or item.get("status") == "failed":
-                continue
-            if all(str(item.get(k)) == want[k] for k in ("model", "prompt", "seconds", "size")):
-                return Handle(
-                    provider=self.name, remote_id=str(item["id"]), data={"model": request.model.id}
-                )
-        return None
+        required = ("model", "prompt", "seconds", "size")
+        found = [
+            Candidate(str(item["id"]), parse_time(item.get("created_at")))
+            for item in items
+            if item.get("id")
+            and item.get("status") != "failed"
+            and echoes(item, want, required=required)
+        ]
+        times = [t for t in (parse_time(i.get("created_at")) for i in items) if t is not None]
+        last = (body.get("last_id") if isinstance(body, dict) else None) or (
+            items[-1].get("id") if items else None
+        )
+        more = isinstance(body, dict) and bool(body.get("has_more")) and bool(last)
+        return Page(found, min(times, default=None), _listing(str(last)) if more else None)
+
+
+def _listing(after: str | None) -> HttpCall:
+    params = {"limit": "100", "order": "desc"}
+    return HttpCall(
+        method="GET", url="/v1/videos", params={**params, "after": after} if after else params
+    )

@@ -12,13 +12,14 @@ from typing import Any, ClassVar
 from shotrelay.errors import InvalidInput, Rejected, TransientError
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
-from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, data_uri
+from shotrelay.providers.http import HttpCall, RemoteOutput, data_uri
+from shotrelay.providers.reconcile import Candidate, ListingHttpProvider, Page, parse_time
 from shotrelay.spec.vocabulary import Task
 
 __all__ = ["SyncSoProvider"]
 
 
-class SyncSoProvider(HttpProvider):
+class SyncSoProvider(ListingHttpProvider):
     """sync.so's v2 API (``api.sync.so``)."""
 
     name: ClassVar[str] = "sync"
@@ -78,3 +79,56 @@ class SyncSoProvider(HttpProvider):
         if not url:
             raise self._error(TransientError, "finished job has no outputUrl", request.model.id)
         return RemoteOutput(url=str(url), media_type="video/mp4")
+
+    def find_call(self, request: JobRequest) -> HttpCall | None:
+        """``GET /v2/generations`` newest first, 100 a page, paged by ``cursor``."""
+        return _listing(None)
+
+    def listing_page(self, body: Any, request: JobRequest, call: HttpCall) -> Page:
+        """Generations of this model and sync mode, not failed, whose inputs are ours.
+
+        An echoed input URL that differs from ours rules a generation out only when it is
+        itself a ``data:`` URI: sync.so may rehost what we sent inline.
+        """
+        items = [i for i in body if isinstance(i, dict)] if isinstance(body, list) else []
+        model = request.model.endpoint(request.task)
+        mode = request.params.get("sync_mode", "cut_off")
+        sent = {k: data_uri(p, max_bytes=self.inline_limit, role=k)
+                for k, p in request.inputs.items() if k in ("video", "audio")}  # fmt: skip
+        found = [
+            Candidate(str(item["id"]), parse_time(item.get("createdAt")))
+            for item in items
+            if item.get("id")
+            and item.get("status") not in _ENDED_BADLY
+            and item.get("model") == model
+            and (item.get("options") or {}).get("sync_mode", mode) == mode
+            and _same_inputs(item.get("input"), sent)
+        ]
+        times = [t for t in (parse_time(i.get("createdAt")) for i in items) if t is not None]
+        full = len(items) >= _PAGE and items[-1].get("id")
+        nxt = _listing(str(items[-1]["id"])) if full else None
+        return Page(found, min(times, default=None), nxt)
+
+
+_PAGE = 100
+_ENDED_BADLY = ("FAILED", "REJECTED", "CANCELED", "TIMED_OUT")
+
+
+def _listing(cursor: str | None) -> HttpCall:
+    params = {"limit": str(_PAGE)}
+    if cursor:
+        params["cursor"] = cursor
+    return HttpCall(method="GET", url="/v2/generations", params=params)
+
+
+def _same_inputs(echoed: Any, sent: dict[str, str]) -> bool:
+    """No echoed input contradicts what we sent (a different inline file, a missing kind)."""
+    if not isinstance(echoed, list):
+        return False
+    urls = {str(i.get("type")): str(i.get("url") or "") for i in echoed if isinstance(i, dict)}
+    for kind, uri in sent.items():
+        if kind not in urls:
+            return False
+        if urls[kind] != uri and urls[kind].startswith("data:"):
+            return False
+    return True

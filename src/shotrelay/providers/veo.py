@@ -136,6 +136,16 @@ class VeoProvider(HttpProvider):
     def cancel_call(self, handle: Handle) -> HttpCall | None:
         return HttpCall(method="POST", url=f"/v1beta/{handle.remote_id}:cancel", body={})
 
+    async def find(self, request: JobRequest, *, since: float | None = None) -> Handle | None:
+        """No way to tell: the Gemini API's operation listing shows neither an operation's
+        prompt nor its start time, and ``predictLongRunning`` takes no idempotency key or
+        client id (``NotImplementedError``, a person decides)."""
+        raise NotImplementedError(
+            f"{self.name}: Gemini API operations carry neither their prompt nor their start "
+            f"time, so job {request.job_id} cannot be matched; check usage in Google AI Studio, "
+            "then resubmit or abandon the job"
+        )
+
 
 def _video_response(body: dict[str, Any]) -> dict[str, Any]:
     response = body.get("response") or {}

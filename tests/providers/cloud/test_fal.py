@@ -280,7 +280,7 @@ def test_cancel_puts_the_cancel_url(server: FakeServer) -> None:
 def test_without_key_unavailable_and_find_not_implemented(tmp_path: Path) -> None:
     fal = FalProvider(credentials=Credentials(env={}, dotenv_path=tmp_path / ".env"))
     assert fal.available() == (False, "set FAL_KEY")
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(ProviderError):  # fal has a listing; without a key it cannot be read
         run(fal.find(make_request("fal", KLING, Task.TEXT_TO_VIDEO)))
     with pytest.raises(ProviderError):
         run(fal.submit(make_request("fal", KLING, Task.TEXT_TO_VIDEO)))

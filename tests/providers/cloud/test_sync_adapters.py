@@ -74,7 +74,8 @@ def test_find_adopts_spooled_output_and_lost_spool_fails(
     )
     p = openai(server, tmp_path)
     req = make_request("openai", "gpt-image-2", Task.TEXT_TO_IMAGE)
-    assert run(p.find(req)) is None
+    with pytest.raises(NotImplementedError):  # no spool, and the images API has no listing
+        run(p.find(req))
     handle = run(p.submit(req))
     found = run(p.find(req))
     assert found is not None and found.data["spool"] == handle.data["spool"]
