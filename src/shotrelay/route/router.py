@@ -265,7 +265,9 @@ def _stage_route(ctx: _Ctx, stage: Stage, settings: RouterSettings, explain: boo
             break
         if p != pos and r.cost[p] <= cap:
             fallbacks.append(t.models[r.idx[p]].id)
-    if len(fallbacks) < MAX_FALLBACKS and sd.last_resort:
+    # The draft renderer always ends the chain: an unreachable or refusing provider still
+    # leaves the shot a clip (said in the run's output), never a hole in the cut.
+    if sd.last_resort and t.models[sd.last_resort[0]].id not in fallbacks:
         fallbacks.append(t.models[sd.last_resort[0]].id)
     model = t.models[row]
     est = _estimate(ctx, stage, row)
