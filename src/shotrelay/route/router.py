@@ -265,10 +265,15 @@ def _stage_route(ctx: _Ctx, stage: Stage, settings: RouterSettings, explain: boo
             break
         if p != pos and r.cost[p] <= cap:
             fallbacks.append(t.models[r.idx[p]].id)
+    spare = [t.models[i] for i in sd.last_resort]
+    old = [m for m in spare if not m.draft]  # deprecated: a fallback only when there is room
+    if len(fallbacks) < MAX_FALLBACKS and old:
+        fallbacks.append(old[0].id)
     # The draft renderer always ends the chain: an unreachable or refusing provider still
     # leaves the shot a clip (said in the run's output), never a hole in the cut.
-    if sd.last_resort and t.models[sd.last_resort[0]].id not in fallbacks:
-        fallbacks.append(t.models[sd.last_resort[0]].id)
+    drafts = [m for m in spare if m.draft and m.id not in fallbacks]
+    if drafts:
+        fallbacks.append(drafts[0].id)
     model = t.models[row]
     est = _estimate(ctx, stage, row)
     seconds = float(sd.seconds[row])
