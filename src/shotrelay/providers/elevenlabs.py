@@ -7,9 +7,17 @@ The text is ``params["text"]`` (the dialogue line), else the prompt; the voice i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from shotrelay.errors import InvalidInput, ProviderError, Rejected, TransientError
+from shotrelay.errors import (
+    InvalidInput,
+    ProviderError,
+    QuotaError,
+    RateLimited,
+    Rejected,
+    TransientError,
+)
 from shotrelay.providers.base import Handle, JobRequest
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, RemoteOutput, SyncHttpProvider
@@ -19,7 +27,18 @@ __all__ = ["DEFAULT_VOICE", "ElevenLabsProvider"]
 
 DEFAULT_VOICE = "21m00Tcm4TlvDq8ikWAM"  # a premade library voice
 OUTPUT_FORMAT = "mp3_44100_128"
-_REFUSALS = ("bad_prompt",)
+#: ``detail.status`` codes (ElevenLabs help center, "API Error Code 400 or 401"; the SDK's
+#: ``quota_exceeded`` message type): quota_exceeded arrives as a 401 but is out of credits.
+_CODES: dict[str, type[ProviderError]] = {
+    "bad_prompt": Rejected,
+    "quota_exceeded": QuotaError,
+    "payment_required": QuotaError,
+    "too_many_concurrent_requests": RateLimited,
+    "system_busy": RateLimited,
+    "voice_not_found": InvalidInput,
+    "max_character_limit_exceeded": InvalidInput,
+    "text_too_long": InvalidInput,
+}
 
 
 class ElevenLabsProvider(SyncHttpProvider):
@@ -55,13 +74,19 @@ class ElevenLabsProvider(SyncHttpProvider):
             expect="bytes",
         )
 
-    def classify_error(self, status: int, body: Any, detail: str) -> type[ProviderError] | None:
-        """``detail.status`` ``bad_prompt`` / a Terms of Service refusal is moderation."""
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """By ``detail.status`` (or ``detail.code``); a Terms of Service text is a refusal."""
         inner = body.get("detail") if isinstance(body, dict) else None
-        code = str(inner.get("status") or "") if isinstance(inner, dict) else ""
-        if status in (400, 422) and (code in _REFUSALS or "terms of service" in detail.lower()):
+        code = (
+            str(inner.get("status") or inner.get("code") or "") if isinstance(inner, dict) else ""
+        )
+        if code in _CODES:
+            return _CODES[code]
+        if status in (400, 422) and "terms of service" in detail.lower():  # no code: text
             return Rejected
-        return super().classify_error(status, body, detail)
+        return super().classify_error(status, body, detail, headers)
 
     def parse_result(self, body: Any, request: JobRequest) -> RemoteOutput:
         if not isinstance(body, bytes) or not body:

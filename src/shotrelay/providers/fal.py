@@ -8,11 +8,19 @@ Local files are inlined as ``data:`` URIs (fal accepts them for ``*_url`` fields
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from shotrelay.errors import InvalidInput, Rejected, TransientError
+from shotrelay.errors import (
+    InvalidInput,
+    ProviderError,
+    QuotaError,
+    Rejected,
+    RemoteFailure,
+    TransientError,
+)
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import (
@@ -35,7 +43,39 @@ from shotrelay.providers.reconcile import (
 )
 from shotrelay.spec.vocabulary import Task
 
-__all__ = ["FAMILIES", "FalFamily", "FalProvider", "fal_family"]
+__all__ = ["FAMILIES", "FalFamily", "FalProvider", "fal_error_kind", "fal_family"]
+
+#: fal's model error ``type`` for a refusal (https://docs.fal.ai/model-apis/errors).
+_REFUSAL = "content_policy_violation"
+#: fal model error types that mean the inputs were refused (same page): fix the input or
+#: fall back; sending them again fails the same way.
+_INPUT_TYPES = frozenset({
+    "image_too_small", "image_too_large", "image_load_error", "file_download_error",
+    "face_detection_error", "file_too_large", "greater_than", "greater_than_equal",
+    "less_than", "less_than_equal", "multiple_of", "sequence_too_short", "sequence_too_long",
+    "one_of", "feature_not_supported", "invalid_archive", "archive_file_count_below_minimum",
+    "archive_file_count_exceeds_maximum", "audio_duration_too_long",
+    "audio_duration_too_short", "unsupported_audio_format", "unsupported_image_format",
+    "unsupported_video_format", "video_duration_too_long", "video_duration_too_short",
+    "no_media_generated", "missing", "string_type", "value_error",
+})  # fmt: skip
+
+
+def _detail_types(body: Any) -> list[str]:
+    detail = body.get("detail") if isinstance(body, dict) else None
+    items = detail if isinstance(detail, list) else []
+    return [str(item.get("type") or "") for item in items if isinstance(item, dict)]
+
+
+def fal_error_kind(error_type: str, detail_types: list[str]) -> type[ProviderError] | None:
+    """The class for fal's own error codes: a ``content_policy_violation`` anywhere is a
+    refusal; a model validation type is invalid input; None when no code says."""
+    types = [t for t in (error_type, *detail_types) if t]
+    if _REFUSAL in types:
+        return Rejected
+    if any(t in _INPUT_TYPES for t in types):
+        return InvalidInput
+    return None
 
 
 class FalFamily(BaseModel):
@@ -216,6 +256,26 @@ class FalProvider(ListingHttpProvider):
     def status_call(self, handle: Handle) -> HttpCall:
         return HttpCall(method="GET", url=handle.data["status_url"], params={"logs": "0"})
 
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """By fal's codes: ``detail[].type`` (model errors), ``error_type`` /
+        ``X-Fal-Error-Type`` (request errors) and ``X-Fal-Retryable``."""
+        error_type = str(body.get("error_type") or "") if isinstance(body, dict) else ""
+        error_type = error_type or str(headers.get("x-fal-error-type") or "")
+        kind = fal_error_kind(error_type, _detail_types(body))
+        if kind is not None:
+            return kind
+        retryable = str(headers.get("x-fal-retryable") or "").lower()
+        if status >= 500 and retryable == "false":
+            return RemoteFailure  # fal says the request failed for good
+        if retryable == "true" and status != 429:
+            return TransientError
+        if status == 403 and "balance" in detail.lower():
+            # fal sends no code for a locked account ("Exhausted balance"): text, last resort.
+            return QuotaError
+        return super().classify_error(status, body, detail, headers)
+
     def parse_status(self, body: Any, handle: Handle) -> JobStatus:
         status = body.get("status") if isinstance(body, dict) else None
         if status == "IN_QUEUE":
@@ -225,15 +285,24 @@ class FalProvider(ListingHttpProvider):
             return JobStatus(state=JobState.RUNNING)
         if status == "COMPLETED":
             if body.get("error"):
-                detail = error_detail(body)
-                kind = " ".join(str(body.get(k, "")) for k in ("error_type", "error"))
-                if looks_like_moderation(kind):
-                    raise self._error(Rejected, f"refused: {detail}", self._model_of(handle))
-                return JobStatus(state=JobState.FAILED, message=detail)
+                raise self._failed(body, handle)
             return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
         raise self._error(
             TransientError, f"unknown queue status {status!r}", self._model_of(handle)
         )
+
+    def _failed(self, body: dict[str, Any], handle: Handle) -> ProviderError:
+        """The error for a COMPLETED request that carries ``error`` (and ``error_type``)."""
+        error_type = str(body.get("error_type") or "")
+        detail = f"{error_detail(body)} [{error_type or 'no error_type'}]"
+        kind = fal_error_kind(error_type, [])
+        if kind is None and looks_like_moderation(detail):  # no code: keywords, last resort
+            kind = Rejected
+        if kind is None:
+            return self._error(
+                RemoteFailure, f"the request failed: {detail}", self._model_of(handle)
+            )
+        return self._error(kind, f"refused: {detail}", self._model_of(handle))
 
     def result_call(self, handle: Handle) -> HttpCall:
         return HttpCall(method="GET", url=handle.data["response_url"])

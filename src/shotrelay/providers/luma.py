@@ -7,9 +7,17 @@ HTTP error is classified as usual). No seed, no negative prompt on Ray.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from shotrelay.errors import InvalidInput, Rejected, TransientError
+from shotrelay.errors import (
+    InvalidInput,
+    ProviderError,
+    QuotaError,
+    Rejected,
+    RemoteFailure,
+    TransientError,
+)
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import (
@@ -36,6 +44,18 @@ _PATHS: dict[Task, str] = {
     Task.TEXT_TO_IMAGE: "/generations/image",
 }
 _RESOLUTIONS = ("540p", "720p", "1080p", "4k")
+#: The Luma Agents API's ``failure_code`` values (content_moderated, generation_failed,
+#: budget_exhausted, output_not_found) and what each means here.
+_FAILURE_CODES: dict[str, type[ProviderError]] = {
+    "content_moderated": Rejected,
+    "budget_exhausted": QuotaError,
+    "generation_failed": RemoteFailure,
+    "output_not_found": RemoteFailure,
+}
+#: Dream Machine sends no codes, only ``failure_reason`` / ``detail`` text; these words are
+#: the last resort ("failed to moderate image" is a refusal; credits/budget are quota).
+_MODERATION_TEXT = ("failed to moderate", "moderat", "content policy")
+_QUOTA_TEXT = ("insufficient credits", "not enough credits", "credit balance", "budget")
 
 
 class LumaProvider(ListingHttpProvider):
@@ -106,6 +126,21 @@ class LumaProvider(ListingHttpProvider):
     def status_call(self, handle: Handle) -> HttpCall:
         return HttpCall(method="GET", url=f"/generations/{handle.remote_id}")
 
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """A ``failure_code`` when the answer has one; else out-of-credit text (Luma sends it
+        as a 400) is quota and moderation text a refusal (keywords: the last resort)."""
+        code = str(body.get("failure_code") or "") if isinstance(body, dict) else ""
+        if code in _FAILURE_CODES:
+            return _FAILURE_CODES[code]
+        low = detail.lower()
+        if status in (400, 402, 403) and any(words in low for words in _QUOTA_TEXT):
+            return QuotaError
+        if status in (400, 422) and any(words in low for words in _MODERATION_TEXT):
+            return Rejected
+        return super().classify_error(status, body, detail, headers)
+
     def parse_status(self, body: Any, handle: Handle) -> JobStatus:
         state = body.get("state") if isinstance(body, dict) else None
         if state == "queued":
@@ -115,11 +150,27 @@ class LumaProvider(ListingHttpProvider):
         if state == "completed":
             return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
         if state == "failed":
-            reason = str(body.get("failure_reason") or "no reason given")
-            if looks_like_moderation(reason):
-                raise self._error(Rejected, f"moderation refused: {reason}", self._model_of(handle))
-            return JobStatus(state=JobState.FAILED, message=reason)
+            raise self._failed(body, handle)
         raise self._error(TransientError, f"unknown state {state!r}", self._model_of(handle))
+
+    def _failed(self, body: dict[str, Any], handle: Handle) -> ProviderError:
+        """The classified error of a failed generation: its ``failure_code`` first, then
+        ``failure_reason`` text (Dream Machine has no codes), else a remote failure."""
+        code = str(body.get("failure_code") or "")
+        reason = str(body.get("failure_reason") or "no reason given")
+        detail = f"{reason} [{code or 'no failure_code'}]"
+        kind = _FAILURE_CODES.get(code)
+        low = reason.lower()
+        if kind is None and (looks_like_moderation(low) or "failed to moderate" in low):
+            kind = Rejected
+        elif kind is None and any(words in low for words in _QUOTA_TEXT):
+            kind = QuotaError
+        what = {Rejected: "moderation refused", QuotaError: "out of credits"}
+        return self._error(
+            kind or RemoteFailure,
+            f"{what.get(kind or RemoteFailure, 'the generation failed')}: {detail}",
+            self._model_of(handle),
+        )
 
     def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
         assets = body.get("assets") if isinstance(body, dict) else None

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from shotrelay.errors import InvalidInput, TransientError
+from shotrelay.errors import InvalidInput, ProviderError, TransientError
 from shotrelay.providers.base import Handle, JobRequest
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, RemoteOutput, SyncHttpProvider
+from shotrelay.providers.http.classify import openai_verdict
 from shotrelay.spec.vocabulary import Task
 
 __all__ = ["OpenAIImagesProvider", "pick_size"]
@@ -67,6 +69,13 @@ class OpenAIImagesProvider(SyncHttpProvider):
         # ``image[]`` repeated, as the openai SDK sends a list of images.
         files: dict[str, Path | list[Path]] = {"image[]": [request.inputs[r] for r in refs]}
         return HttpCall(url="/v1/images/edits", form=form, files=files)
+
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """OpenAI's ``error.code``: ``insufficient_quota`` (a 429) is quota, not a rate limit;
+        ``moderation_blocked`` is a refusal."""
+        return openai_verdict(status, body, detail, headers)
 
     def parse_result(self, body: Any, request: JobRequest) -> RemoteOutput:
         try:

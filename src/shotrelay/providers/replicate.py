@@ -8,9 +8,10 @@ inline as ``data:`` URIs (Replicate accepts them; it advises its files API above
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
-from shotrelay.errors import Rejected, TransientError
+from shotrelay.errors import ProviderError, Rejected, RemoteFailure, TransientError
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import (
@@ -39,6 +40,12 @@ INPUT_NAMES: tuple[tuple[str, dict[str, str]], ...] = (
     ("", {"first_frame": "image", "last_frame": "last_frame", "video": "video", "audio": "audio"}),
 )
 _NO_NEGATIVE = ("minimax/",)
+#: Terminal statuses other than success (the replicate SDK's ``Prediction.status`` literal:
+#: starting, processing, succeeded, failed, canceled, aborted).
+_ENDED = ("failed", "canceled", "aborted")
+#: Replicate's ``E####`` codes in the error text (https://replicate.com/docs/reference/
+#: error-codes) that mean the content was refused; E005 is the older "flagged as sensitive".
+_REFUSAL_CODES = frozenset({"E005"})
 
 
 def input_names(model: str) -> dict[str, str]:
@@ -108,12 +115,20 @@ class ReplicateProvider(ListingHttpProvider):
             return JobStatus(state=JobState.RUNNING)
         if status == "succeeded":
             return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
-        if status in ("failed", "canceled"):
-            error = str(body.get("error") or status)
-            if looks_like_moderation(error):
-                raise self._error(Rejected, f"refused: {error}", self._model_of(handle))
-            return JobStatus(state=JobState.FAILED, message=error)
+        if status in _ENDED:
+            raise self._ended(str(status), body, handle)
         raise self._error(TransientError, f"unknown status {status!r}", self._model_of(handle))
+
+    def _ended(self, status: str, body: dict[str, Any], handle: Handle) -> ProviderError:
+        """The error of a prediction that ended without output: a refusal by its ``E####``
+        code (or, with no code, by moderation words: the last resort), else a remote failure
+        (``aborted``: stopped before it ran; ``canceled``: cancelled)."""
+        error = str(body.get("error") or status)
+        codes = set(re.findall(r"\bE\d{3,4}\b", error))
+        model = self._model_of(handle)
+        if codes & _REFUSAL_CODES or (not codes and looks_like_moderation(error)):
+            return self._error(Rejected, f"refused: {error}", model)
+        return self._error(RemoteFailure, f"the prediction {status}: {error}", model)
 
     def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
         output = body.get("output") if isinstance(body, dict) else None

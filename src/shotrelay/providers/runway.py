@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from shotrelay.errors import InvalidInput, Rejected, TransientError
+from shotrelay.errors import (
+    InvalidInput,
+    ProviderError,
+    QuotaError,
+    Rejected,
+    RemoteFailure,
+    TransientError,
+)
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, data_uri
@@ -41,6 +49,14 @@ _PATHS: dict[Task, str] = {
     Task.TEXT_TO_IMAGE: "/v1/text_to_image",
     Task.UPSCALE: "/v1/video_upscale",
 }
+#: ``failureCode`` prefixes (https://docs.dev.runwayml.com/errors/task-failures/): SAFETY.* is
+#: moderation (never retry); ASSET.INVALID / INPUT_PREPROCESSING.* (other than its SAFETY
+#: codes) refuse the inputs; INTERNAL.* and anything else is a remote failure.
+_SAFETY = ("SAFETY", "INPUT_PREPROCESSING.SAFETY")
+_INPUT = ("ASSET.INVALID", "INPUT_PREPROCESSING")
+#: Runway's 400 for an empty credit balance carries no code, only its text (HTTP errors page:
+#: "a JSON response with an error member"); these words are the last resort for it.
+_NO_CREDITS = ("enough credits", "insufficient credits", "out of credits")
 _IMAGE_LIMIT = 5 * 1024 * 1024
 _VIDEO_LIMIT = 16 * 1024 * 1024
 
@@ -158,6 +174,14 @@ class RunwayProvider(HttpProvider):
     def status_call(self, handle: Handle) -> HttpCall:
         return HttpCall(method="GET", url=f"/v1/tasks/{handle.remote_id}")
 
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """Runway's 400s carry only ``error`` text: out of credits is quota (not input)."""
+        if status in (400, 402) and any(words in detail.lower() for words in _NO_CREDITS):
+            return QuotaError
+        return super().classify_error(status, body, detail, headers)
+
     def parse_status(self, body: Any, handle: Handle) -> JobStatus:
         status = body.get("status") if isinstance(body, dict) else None
         model = self._model_of(handle)
@@ -172,11 +196,13 @@ class RunwayProvider(HttpProvider):
         if status in ("FAILED", "CANCELLED"):
             code = str(body.get("failureCode") or "")
             detail = f"{body.get('failure') or status.lower()} [{code or 'no code'}]"
-            if "SAFETY" in code:
+            if code.startswith(_SAFETY):
                 raise self._error(Rejected, f"moderation refused the task: {detail}", model)
-            if code.startswith(("ASSET.INVALID", "INPUT_PREPROCESSING")):
+            if code.startswith(_INPUT):
                 raise self._error(InvalidInput, f"inputs refused: {detail}", model)
-            return JobStatus(state=JobState.FAILED, message=detail)
+            if any(words in detail.lower() for words in _NO_CREDITS):  # no code: text
+                raise self._error(QuotaError, f"out of credits: {detail}", model)
+            raise self._error(RemoteFailure, f"the task failed: {detail}", model)
         raise self._error(TransientError, f"unknown task status {status!r}", model)
 
     def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:

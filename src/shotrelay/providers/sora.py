@@ -14,15 +14,24 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from shotrelay.errors import InvalidInput, ProviderError, Rejected, TransientError
+from shotrelay.errors import (
+    InvalidInput,
+    ProviderError,
+    QuotaError,
+    Rejected,
+    RemoteFailure,
+    TransientError,
+)
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, RemoteOutput, looks_like_moderation
+from shotrelay.providers.http.classify import openai_verdict
 from shotrelay.providers.reconcile import (
     Candidate,
     ListingHttpProvider,
@@ -36,6 +45,10 @@ __all__ = ["SECONDS", "SoraProvider", "billed_cost", "billed_seconds", "pick_sec
 
 SECONDS = (4, 8, 12)
 _MODERATION_CODES = ("moderation", "content_policy", "safety")
+#: A failed video's ``error.code`` for out-of-money (OpenAI's billing codes).
+_QUOTA_CODES = ("insufficient_quota", "billing_hard_limit_reached")
+#: A failed video's ``error.code`` for inputs Sora refused.
+_INPUT_CODES = ("invalid_request", "invalid_input", "invalid_reference", "unsupported")
 
 
 def pick_seconds(clip_seconds: float) -> str:
@@ -88,8 +101,22 @@ def pick_size(params: dict[str, Any], api_model: str) -> str:
 
 
 def _is_moderation(code: str, message: str) -> bool:
+    """By the code; by the message's words only when there is no code (the last resort)."""
     low = code.lower()
-    return any(word in low for word in _MODERATION_CODES) or looks_like_moderation(message)
+    return any(word in low for word in _MODERATION_CODES) or (
+        not code and looks_like_moderation(message)
+    )
+
+
+def _failure_kind(code: str, message: str) -> type[ProviderError]:
+    """The class of a failed video by its ``error.code``."""
+    if _is_moderation(code, message):
+        return Rejected
+    if code in _QUOTA_CODES:
+        return QuotaError
+    if code.startswith(_INPUT_CODES):
+        return InvalidInput
+    return RemoteFailure
 
 
 class SoraProvider(ListingHttpProvider):
@@ -158,12 +185,15 @@ class SoraProvider(ListingHttpProvider):
             raise
         return target
 
-    def classify_error(self, status: int, body: Any, detail: str) -> type[ProviderError] | None:
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """OpenAI's ``error.code``: quota (``insufficient_quota`` on a 429), moderation."""
         error = body.get("error") if isinstance(body, dict) else None
         code = str(error.get("code") or "") if isinstance(error, dict) else ""
         if status in (400, 422) and _is_moderation(code, detail):
             return Rejected
-        return None
+        return openai_verdict(status, body, detail, headers)
 
     def parse_submit(self, body: Any, request: JobRequest) -> Handle:
         if not isinstance(body, dict) or not body.get("id"):
@@ -192,9 +222,9 @@ class SoraProvider(ListingHttpProvider):
             error = body.get("error") if isinstance(body.get("error"), dict) else {}
             code, message = str(error.get("code") or ""), str(error.get("message") or "failed")
             detail = f"{message} [{code or 'no code'}]"
-            if _is_moderation(code, message):
-                raise self._error(Rejected, f"moderation refused the video: {detail}", model)
-            return JobStatus(state=JobState.FAILED, message=detail)
+            kind = _failure_kind(code, message)
+            what = "moderation refused the video" if kind is Rejected else "the video failed"
+            raise self._error(kind, f"{what}: {detail}", model)
         raise self._error(TransientError, f"unknown video status {status!r}", model)
 
     def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:

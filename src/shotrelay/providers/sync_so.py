@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from shotrelay.errors import InvalidInput, Rejected, TransientError
+from shotrelay.errors import InvalidInput, Rejected, RemoteFailure, TransientError
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
-from shotrelay.providers.http import HttpCall, RemoteOutput, data_uri
+from shotrelay.providers.http import (
+    HttpCall,
+    RemoteOutput,
+    data_uri,
+    looks_like_moderation,
+)
 from shotrelay.providers.reconcile import Candidate, ListingHttpProvider, Page, parse_time
 from shotrelay.spec.vocabulary import Task
 
@@ -67,12 +72,16 @@ class SyncSoProvider(ListingHttpProvider):
             return JobStatus(state=JobState.RUNNING)
         if status == "COMPLETED":
             return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
-        if status == "REJECTED":
-            detail = body.get("error") or "rejected"
-            raise self._error(Rejected, f"refused: {detail}", self._model_of(handle))
-        if status == "FAILED":
-            return JobStatus(state=JobState.FAILED, message=str(body.get("error") or "failed"))
-        raise self._error(TransientError, f"unknown status {status!r}", self._model_of(handle))
+        model = self._model_of(handle)
+        if status in ("REJECTED", "FAILED"):
+            code = str(body.get("error_code") or body.get("errorCode") or "no error code")
+            detail = f"{body.get('error') or status.lower()} [{code}]"
+            # REJECTED is sync.so's own status for a refusal; a FAILED one has no code for it,
+            # so its text is tested for moderation words (the last resort).
+            if status == "REJECTED" or looks_like_moderation(detail):
+                raise self._error(Rejected, f"refused: {detail}", model)
+            raise self._error(RemoteFailure, f"the generation failed: {detail}", model)
+        raise self._error(TransientError, f"unknown status {status!r}", model)
 
     def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
         url = body.get("outputUrl") if isinstance(body, dict) else None

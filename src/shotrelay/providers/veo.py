@@ -11,9 +11,16 @@ the API's own host.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from shotrelay.errors import InvalidInput, Rejected, TransientError
+from shotrelay.errors import (
+    InvalidInput,
+    ProviderError,
+    Rejected,
+    RemoteFailure,
+    TransientError,
+)
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import (
@@ -23,12 +30,18 @@ from shotrelay.providers.http import (
     file_base64,
     looks_like_moderation,
 )
+from shotrelay.providers.http.classify import google_verdict
 from shotrelay.spec.vocabulary import Task
 
 __all__ = ["VeoProvider"]
 
 _ASPECTS = ("16:9", "9:16")
-_INVALID_ARGUMENT = 3
+#: ``google.rpc.Code`` values in a finished operation's ``error.code``.
+_RPC_CODES: dict[int, type[ProviderError]] = {
+    3: InvalidInput,  # INVALID_ARGUMENT
+    9: InvalidInput,  # FAILED_PRECONDITION
+    11: InvalidInput,  # OUT_OF_RANGE
+}
 
 
 class VeoProvider(HttpProvider):
@@ -100,6 +113,12 @@ class VeoProvider(HttpProvider):
     def status_call(self, handle: Handle) -> HttpCall:
         return HttpCall(method="GET", url=f"/v1beta/{handle.remote_id}")
 
+    def classify_error(
+        self, status: int, body: Any, detail: str, headers: Mapping[str, str]
+    ) -> type[ProviderError] | None:
+        """Google's error details: a per-day ``QuotaFailure`` is quota, per-minute a rate limit."""
+        return google_verdict(status, body, detail, headers)
+
     def parse_status(self, body: Any, handle: Handle) -> JobStatus:
         if not isinstance(body, dict):
             raise self._error(TransientError, "operation is not an object", self._model_of(handle))
@@ -108,19 +127,19 @@ class VeoProvider(HttpProvider):
         model = self._model_of(handle)
         error = body.get("error")
         if isinstance(error, dict):
-            message = str(error.get("message") or "operation failed")
-            if looks_like_moderation(message):
-                raise self._error(Rejected, message, model)
-            if error.get("code") == _INVALID_ARGUMENT:
-                raise self._error(InvalidInput, message, model)
-            return JobStatus(state=JobState.FAILED, message=message)
+            code = error.get("code")
+            message = f"{error.get('message') or 'operation failed'} [code {code}]"
+            kind = _RPC_CODES.get(code) if isinstance(code, int) else None
+            if kind is None and looks_like_moderation(message):  # no code for it: last resort
+                kind = Rejected
+            raise self._error(kind or RemoteFailure, message, model)
         if not _samples(body):
             reasons = _video_response(body).get("raiMediaFilteredReasons") or []
             if _video_response(body).get("raiMediaFilteredCount") or reasons:
                 raise self._error(
                     Rejected, f"safety filter removed the video: {'; '.join(reasons)}", model
                 )
-            return JobStatus(state=JobState.FAILED, message="operation done without a video")
+            raise self._error(RemoteFailure, "operation done without a video", model)
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0)
 
     def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:

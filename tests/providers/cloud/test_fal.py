@@ -13,6 +13,8 @@ from shotrelay.errors import (
     ProviderError,
     RateLimited,
     Rejected,
+    RemoteFailure,
+    SubmissionUnknown,
     TransientError,
 )
 from shotrelay.providers.base import JobState
@@ -166,14 +168,14 @@ def test_429_raises_rate_limited_with_retry_after(server: FakeServer) -> None:
     assert SECRET not in str(info.value)
 
 
-def test_5xx_is_transient_and_the_next_call_succeeds(server: FakeServer) -> None:
+def test_5xx_on_submit_is_a_maybe_accepted_submission(server: FakeServer) -> None:
     script_queue(server)
     server.routes[("POST", f"/{KLING}")].insert(
         0, Reply(status=503, body=b"upstream down", content_type="text/plain")
     )
     fal = provider(server)
     req = make_request("fal", KLING, Task.TEXT_TO_VIDEO)
-    with pytest.raises(TransientError, match="503"):
+    with pytest.raises(SubmissionUnknown, match=r"503.*may have been accepted"):
         run(fal.submit(req))
     assert run(fal.submit(req)).remote_id == "r-1"
     assert len(server.received("POST", f"/{KLING}")) == 2  # single-shot: no hidden retry
@@ -224,18 +226,18 @@ def test_plain_422_is_invalid_input(server: FakeServer) -> None:
         run(provider(server).submit(make_request("fal", KLING, Task.TEXT_TO_VIDEO)))
 
 
-def test_other_failure_is_failed_state_not_an_exception(server: FakeServer) -> None:
+def test_other_failure_raises_remote_failure_with_its_text(server: FakeServer) -> None:
     script_queue(server)
     server.on("GET", REQ + "/status", Reply(json={"status": "COMPLETED", "error": "GPU fault"}))
     fal = provider(server)
     handle = run(fal.submit(make_request("fal", KLING, Task.TEXT_TO_VIDEO)))
-    status = run(fal.poll(handle))
-    assert status.state is JobState.FAILED and "GPU fault" in status.message
+    with pytest.raises(RemoteFailure, match="GPU fault"):
+        run(fal.poll(handle))
 
 
-def test_malformed_json_body_is_transient(server: FakeServer) -> None:
+def test_malformed_json_answer_to_a_submission_is_ambiguous(server: FakeServer) -> None:
     server.on("POST", f"/{KLING}", Reply(body=b"<html>gateway</html>", content_type="text/html"))
-    with pytest.raises(TransientError, match="not JSON"):
+    with pytest.raises(SubmissionUnknown, match="not JSON"):
         run(provider(server).submit(make_request("fal", KLING, Task.TEXT_TO_VIDEO)))
 
 
@@ -253,10 +255,10 @@ def test_truncated_download_is_transient_and_leaves_no_file(
     assert list(dest.iterdir()) == []
 
 
-def test_server_slower_than_timeout_is_transient(server: FakeServer) -> None:
+def test_submission_slower_than_the_timeout_is_ambiguous(server: FakeServer) -> None:
     server.on("POST", f"/{KLING}", Reply(json={}, delay=0.5))
     fal = provider(server, timeout=0.2)
-    with pytest.raises(TransientError, match="timed out"):
+    with pytest.raises(SubmissionUnknown, match=r"answer was lost.*ReadTimeout"):
         run(fal.submit(make_request("fal", KLING, Task.TEXT_TO_VIDEO)))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shotrelay.errors import Rejected
+from shotrelay.errors import Rejected, RemoteFailure
 from shotrelay.providers.base import JobState
 from shotrelay.providers.luma import LumaProvider
 from shotrelay.spec.vocabulary import Task
@@ -74,7 +74,7 @@ def test_moderation_failure_reason_raises_rejected(server: FakeServer) -> None:
         run(lu.poll(handle))
 
 
-def test_other_failure_reason_is_failed_state(server: FakeServer) -> None:
+def test_other_failure_reason_raises_remote_failure(server: FakeServer) -> None:
     server.on("POST", "/generations/video", Reply(json={"id": "g-3"}))
     server.on(
         "GET",
@@ -83,8 +83,8 @@ def test_other_failure_reason_is_failed_state(server: FakeServer) -> None:
     )
     lu = luma(server)
     handle = run(lu.submit(make_request("luma", "ray-2", Task.TEXT_TO_VIDEO)))
-    status = run(lu.poll(handle))
-    assert status.state is JobState.FAILED and status.message == "internal error"
+    with pytest.raises(RemoteFailure, match="internal error"):
+        run(lu.poll(handle))
 
 
 def test_find_adopts_the_listed_generation_with_the_same_request(server: FakeServer) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shotrelay.errors import InvalidInput, Rejected
+from shotrelay.errors import InvalidInput, Rejected, RemoteFailure
 from shotrelay.providers.base import JobState
 from shotrelay.providers.runway import API_VERSION, IMAGE_RATIOS, RunwayProvider, pick_ratio
 from shotrelay.spec.vocabulary import Task
@@ -124,7 +124,7 @@ def test_safety_failure_code_raises_rejected(server: FakeServer) -> None:
         run(rw.poll(handle))
 
 
-def test_internal_failure_is_failed_state(server: FakeServer) -> None:
+def test_internal_failure_raises_remote_failure_with_its_code(server: FakeServer) -> None:
     server.on("POST", "/v1/text_to_video", Reply(json={"id": "task-1"}))
     server.on(
         "GET",
@@ -135,8 +135,8 @@ def test_internal_failure_is_failed_state(server: FakeServer) -> None:
     )
     rw = runway(server)
     handle = run(rw.submit(make_request("runway", "gen4.5", Task.TEXT_TO_VIDEO)))
-    status = run(rw.poll(handle))
-    assert status.state is JobState.FAILED and "INTERNAL.BAD_OUTPUT" in status.message
+    with pytest.raises(RemoteFailure, match=r"INTERNAL\.BAD_OUTPUT"):
+        run(rw.poll(handle))
 
 
 def test_image_to_video_without_first_frame_is_invalid(server: FakeServer) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from shotrelay.errors import InvalidInput, RateLimited, Rejected, TransientError
+from shotrelay.errors import InvalidInput, RateLimited, Rejected, RemoteFailure, TransientError
 from shotrelay.providers.base import JobState
 from shotrelay.providers.sora import SoraProvider, pick_seconds, pick_size
 from shotrelay.spec.vocabulary import Task
@@ -135,7 +135,7 @@ def test_moderation_block_on_submit_is_rejected(server: FakeServer) -> None:
     no_leak(info.value)
 
 
-def test_moderation_failure_while_generating_is_rejected_other_failure_is_failed(
+def test_moderation_failure_while_generating_is_rejected_other_failure_is_remote(
     server: FakeServer,
 ) -> None:
     script(server)
@@ -151,8 +151,8 @@ def test_moderation_failure_while_generating_is_rejected_other_failure_is_failed
     server.on(
         "GET", "/v1/videos/video_1", Reply(json={**VIDEO, "status": "failed", "error": broken})
     )
-    status = run(p.poll(handle))
-    assert status.state is JobState.FAILED and "render failed" in status.message
+    with pytest.raises(RemoteFailure, match="render failed"):
+        run(p.poll(handle))
 
 
 def test_malformed_bodies_are_transient(server: FakeServer) -> None:
