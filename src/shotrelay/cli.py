@@ -362,6 +362,23 @@ def pick(
 
 @app.command()
 @friendly
+def abandon(
+    project: ProjectArg,
+    job: Annotated[
+        str, typer.Argument(help="A stuck job's key (its first 6+ characters) or a shot id.")
+    ],
+    wait: WaitOpt = False,
+) -> None:
+    """Give up on a job whose submission's outcome is unknown: its shot falls back."""
+    from shotrelay.api import find_project_file
+    from shotrelay.engine.abandon import abandon as engine_abandon
+
+    message = engine_abandon(find_project_file(project), job, wait=wait, on_wait=_say_waiting)
+    out.print(message, highlight=False)
+
+
+@app.command()
+@friendly
 def status(project: ProjectArg, as_json: JsonOpt = False) -> None:
     """Show the journal: jobs by state, money, approval, outputs, last events."""
     from shotrelay.api import find_project_file

@@ -92,3 +92,15 @@ def test_resubmit_unknown_sends_it_once_more(lost: tuple[Path, FakeProvider, Run
     result = _run(file, cloud, resubmit_unknown=True)
     assert result.status == "done", result.failures
     assert len(cloud.submissions) == 1
+
+
+def test_the_abandon_command_says_what_it_did(lost: tuple[Path, FakeProvider, RunResult]) -> None:
+    from typer.testing import CliRunner
+
+    from shotrelay.cli import app
+
+    file, _, _ = lost
+    nothing = CliRunner().invoke(app, ["abandon", str(file), "nope"])
+    assert nothing.exit_code != 0 and "no stuck job matches 'nope'" in nothing.output
+    done = CliRunner().invoke(app, ["abandon", str(file), "a"])
+    assert done.exit_code == 0 and "abandoned veo for a generate" in done.output
