@@ -163,7 +163,7 @@ def test_out_of_credit_puts_the_provider_out_for_the_run(make_rig: MakeRig, name
     outcome = rig.run()
     fell_back_to_local(rig, outcome, 1)
     fell_back_to_local(rig, outcome, 2)
-    assert rig.accepted == 0 and rig.submits() == 1  # the second shot never tried it
+    assert rig.accepted == 0 and rig.submits() == 1, rig.story()  # shot 2 never tried it
     assert any("QuotaError" in m for m in rig.events_of("attempt_failed"))
     assert rig.events_of("retry") == [] and rig.sleep.delays == []
     assert rig.events_of("provider_unusable")
