@@ -132,14 +132,35 @@ class Runway(Protocol):
 
     def status(self, job: RemoteJob, url: str) -> Answer:
         task = {"id": job.id, "createdAt": iso(job.created)}
+        credits = 100  # 1 credit = $0.01: the catalog row's $1 a clip
         if job.state == "running":
-            return Answer(json={**task, "status": "RUNNING", "progress": 0.5})
+            return Answer(
+                json={
+                    **task,
+                    "status": "RUNNING",
+                    "progress": 0.5,
+                    "estimatedCost": {"credits": credits},
+                }
+            )
         if job.state == "failed" and job.failure:
             code, message = job.failure
             return Answer(
-                json={**task, "status": "FAILED", "failure": message, "failureCode": code}
+                json={
+                    **task,
+                    "status": "FAILED",
+                    "failure": message,
+                    "failureCode": code,
+                    "cost": {"credits": 0},
+                }
             )
-        return Answer(json={**task, "status": "SUCCEEDED", "output": [self.media_url(job, url)]})
+        return Answer(
+            json={
+                **task,
+                "status": "SUCCEEDED",
+                "output": [self.media_url(job, url)],
+                "cost": {"credits": credits},
+            }
+        )
 
 
 class Luma(Protocol):
