@@ -153,6 +153,7 @@ class Rig:
         fallback: bool = True,
         base_url: str | None = None,
         concurrency: int = 4,
+        budget: float | None = None,
     ) -> None:
         self.tmp, self.adapter = tmp, adapter
         protocol = PROTOCOLS[adapter.name]()
@@ -168,7 +169,7 @@ class Rig:
         self.local = FakeProvider("local")
         self.row = cloud_row(adapter, bills_failed=bills_failed, concurrency=concurrency)
         local = LOCAL[adapter.stage]
-        self.budget = PRICE * shots + PRICE / 2
+        self.budget = budget if budget is not None else PRICE * shots + PRICE / 2
         self.project = Project(
             name="faults",
             budget_usd=self.budget,

@@ -153,3 +153,16 @@ def test_crash_then_rerun_pays_once(make_rig: MakeRig, name: str, point: str) ->
         succeeded_on_cloud(rig, outcome)
         assert rig.accepted == 1
     rig.check_invariants()
+
+
+@pytest.mark.parametrize("name", list(ADAPTERS))
+def test_budget_holds_when_a_submission_answer_is_lost(make_rig: MakeRig, name: str) -> None:
+    """Three $1 shots against $2.50: a maybe-accepted job still counts as spent."""
+    rig = make_rig(name, shots=3, budget=2.5)
+    rig.server.fault("submit", 1, drop_after_read())
+    outcome = rig.run()
+    assert rig.billed_usd() <= 2.5 and rig.accepted <= 2, rig.story()
+    assert rig.journal.spent_usd() <= 2.5 + 1e-9
+    skipped = [r for r in outcome.results.values() if "budget" in r.message]
+    assert skipped, rig.story()  # the third shot was stopped by the budget, and said so
+    rig.check_invariants()
