@@ -31,11 +31,15 @@ from shotrelay.errors import (
 from shotrelay.providers.base import Handle, JobRequest, Provider, account_limit
 from shotrelay.spec.vocabulary import Stage
 
-__all__ = ["CallRunner", "RetryPolicy"]
+__all__ = ["CallRunner", "ProviderOut", "RetryPolicy"]
 
 S = JobStateName
 #: (state, artifact hash, model used, message)
 CallResult = tuple[JobStateName, str | None, str, str]
+
+
+class ProviderOut(ProviderError):
+    """The provider was marked out for this run (unreachable, out of credit): fall back."""
 
 
 class CallRunner:
@@ -189,6 +193,14 @@ class CallRunner:
         while True:
             try:
                 async with self.slots.slot(model, node), self._account(model.provider):
+                    if handle is None and model.provider in self.unusable:
+                        # Marked out while this job waited for a slot: send nothing.
+                        raise ProviderOut(
+                            f"{model.id}: provider {model.provider} unusable "
+                            f"({self.unusable[model.provider]})",
+                            provider=model.provider,
+                            model=model.id,
+                        )
                     if handle is None:
                         attempts += 1
                         handle = await submit(
@@ -198,6 +210,8 @@ class CallRunner:
                     return await fetch(
                         self, node, key, model, provider, handle, request, est
                     ), attempts
+            except ProviderOut:
+                raise
             except (TransientError, RemoteFailure) as exc:
                 # Only failures before acceptance (429, 408, a lost submission the provider
                 # never received) or a remote failure reach here: never a lost answer.
