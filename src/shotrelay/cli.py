@@ -394,6 +394,13 @@ def status(project: ProjectArg, as_json: JsonOpt = False) -> None:
     out.print(f"structure approved: {report.approved}")
     for name, path in report.outputs.items():
         out.print(f"{name}: {path or '-'}", highlight=False)
+    for row in report.stuck:
+        why = row.error_message or "left in flight by an earlier run; `shotrelay run` resumes it"
+        out.print(
+            f"[bold]needs you[/]: job {row.key[:12]} ({row.shot_id} {row.stage}, "
+            f"{row.model}, {row.state.value}): {why}",
+            highlight=False,
+        )
     for ev in report.events:
         out.print(f"[dim]{ev}[/]", highlight=False)
 

@@ -104,3 +104,19 @@ def test_the_abandon_command_says_what_it_did(lost: tuple[Path, FakeProvider, Ru
     assert nothing.exit_code != 0 and "no stuck job matches 'nope'" in nothing.output
     done = CliRunner().invoke(app, ["abandon", str(file), "a"])
     assert done.exit_code == 0 and "abandoned veo for a generate" in done.output
+
+
+def test_status_lists_the_unknown_job_with_its_advice(
+    lost: tuple[Path, FakeProvider, RunResult],
+) -> None:
+    from typer.testing import CliRunner
+
+    from shotrelay.cli import app
+    from shotrelay.engine.actions import status
+
+    file, _, _ = lost
+    report = status(file)
+    assert [r.state for r in report.stuck] == [JobStateName.UNKNOWN]
+    shown = CliRunner().invoke(app, ["status", str(file)], env={"COLUMNS": "400"})
+    assert shown.exit_code == 0 and "needs you" in shown.output
+    assert "--resubmit-unknown" in shown.output and "shotrelay abandon" in shown.output

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from shotrelay.engine.abandon import stuck_jobs
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.gate import structure_hash
-from shotrelay.engine.journal import EventRow, Journal
+from shotrelay.engine.journal import EventRow, JobRow, Journal
 from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.run import RunResult, _open, run
 from shotrelay.errors import SpecError
@@ -37,6 +38,10 @@ class StatusReport(BaseModel):
     picks: dict[str, int]
     outputs: dict[str, Path | None]
     events: list[EventRow]
+    stuck: list[JobRow] = Field(
+        default_factory=list,
+        description="Jobs left in flight or unknown: each message says what to check and run.",
+    )
 
 
 def approve(
@@ -178,6 +183,7 @@ def status(
             picks=journal.picks(),
             outputs=outputs,
             events=journal.events(limit=last),
+            stuck=stuck_jobs(journal),
         )
     finally:
         journal.close()
