@@ -156,12 +156,12 @@ class SoraProvider(ListingHttpProvider):
         """Start the video; the fitted reference file is removed once it was sent."""
         call = self.build_submit(request)
         try:
-            body = await self.send(call, model=request.model.id)
+            body = await self.send(call, model=request.model.id, paid=True)
         finally:
             for path in call.files.values():
                 if isinstance(path, Path):
                     path.unlink(missing_ok=True)
-        return self.parse_submit(body, request)
+        return self.accepted(body, request)
 
     def _reference(self, request: JobRequest, size: str) -> Path:
         """The first frame fitted (cropped, not stretched) to exactly ``size``, as a PNG."""

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from shotrelay.errors import InvalidInput, RateLimited, Rejected, RemoteFailure, TransientError
+from shotrelay.errors import (
+    InvalidInput,
+    RateLimited,
+    Rejected,
+    RemoteFailure,
+    SubmissionUnknown,
+    TransientError,
+)
 from shotrelay.providers.base import JobState
 from shotrelay.providers.sora import SoraProvider, pick_seconds, pick_size
 from shotrelay.spec.vocabulary import Task
@@ -116,7 +123,7 @@ def test_5xx_then_success(server: FakeServer) -> None:
     server.routes[("POST", "/v1/videos")].insert(0, Reply(status=503, json={"error": "down"}))
     p = sora(server)
     req = make_request("sora", "sora-2", Task.TEXT_TO_VIDEO)
-    with pytest.raises(TransientError):
+    with pytest.raises(SubmissionUnknown, match=r"503.*may have been accepted"):
         run(p.submit(req))
     assert run(p.submit(req)).remote_id == "video_1"
 
@@ -168,7 +175,7 @@ def test_malformed_bodies_are_transient(server: FakeServer) -> None:
     with pytest.raises(TransientError, match="unknown video status"):
         run(p.poll(handle))
     server.on("POST", "/v1/videos", Reply(json={"object": "video"}))
-    with pytest.raises(TransientError, match="no video id"):
+    with pytest.raises(SubmissionUnknown, match="no video id"):  # answered, unusable
         run(p.submit(make_request("sora", "sora-2", Task.TEXT_TO_VIDEO)))
 
 
@@ -189,9 +196,9 @@ def test_truncated_download_is_transient_and_leaves_no_file(
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_slow_server_times_out_as_transient(server: FakeServer) -> None:
+def test_slow_submission_answer_is_a_maybe_accepted_submission(server: FakeServer) -> None:
     server.on("POST", "/v1/videos", Reply(json={**VIDEO, "status": "queued"}, delay=0.5))
-    with pytest.raises(TransientError, match="timed out"):
+    with pytest.raises(SubmissionUnknown, match="answer was lost"):
         run(sora(server, timeout=0.2).submit(make_request("sora", "sora-2", Task.TEXT_TO_VIDEO)))
 
 
