@@ -71,6 +71,7 @@ def test_abandon_moves_the_shot_to_its_fallback_and_counts_the_money(
     assert "abandoned veo" in message and "$1.00" in message
     result = _run(file, cloud)
     assert result.status == "done", result.failures
+    assert "a generate: made by local-camera, not veo" in result.message  # said, not silent
     assert cloud.submissions == []  # never sent to veo again
     journal = Journal(workspace_for(file).journal)
     row = journal.job(key)

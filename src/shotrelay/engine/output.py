@@ -32,6 +32,7 @@ __all__ = [
     "assemble",
     "default_cutter",
     "describe_incomplete",
+    "fallbacks_taken",
     "missing_shots",
     "write_manifest",
 ]
@@ -194,6 +195,21 @@ def missing_shots(project: Project, graph: JobGraph, outcome: Outcome) -> list[M
         why = [f"{r.node} ({r.state.value}): {r.message}" for r in causes]
         missing.append(MissingShot(shot_id=shot.id, why=why or ["it was not run"]))
     return missing
+
+
+def fallbacks_taken(graph: JobGraph, outcome: Outcome) -> list[str]:
+    """One line per job made by another model than its route chose (a fallback this run)."""
+    lines = []
+    for result in outcome.results.values():
+        node = graph.nodes.get(result.node)
+        if node is None or node.step == SELECT or result.cached or not result.model:
+            continue
+        if result.state == JobStateName.SUCCEEDED and result.model != node.model:
+            lines.append(
+                f"{result.shot_id} {result.step}: made by {result.model}, not {node.model} "
+                "(the journal's fallback events say why)"
+            )
+    return sorted(lines)
 
 
 def describe_incomplete(

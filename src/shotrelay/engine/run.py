@@ -33,6 +33,7 @@ from shotrelay.engine.output import (
     assemble,
     default_cutter,
     describe_incomplete,
+    fallbacks_taken,
     missing_shots,
     write_manifest,
     write_route,
@@ -313,6 +314,8 @@ async def run_async(
             if done
             else describe_incomplete(missing, failures, len(project.shots), partial)
         )
+        if substitutes := fallbacks_taken(graph, outcome):
+            message += "\nfallbacks this run:\n" + "\n".join(f"  {s}" for s in substitutes)
         journal.finish_run("done" if done else "incomplete", message)
         results = outcome.results.values()
         return RunResult(
