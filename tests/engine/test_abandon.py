@@ -52,6 +52,9 @@ def test_a_lost_answer_stops_the_job_as_unknown_with_advice(
     file, cloud, result = lost
     assert result.status == "incomplete"
     assert any("unknown" in f and "--resubmit-unknown" in f for f in result.failures)
+    # The advice names this project in the commands it gives, ready to paste.
+    assert any(f"`shotrelay run {file} --resubmit-unknown`" in f for f in result.failures)
+    assert any(f"`shotrelay abandon {file} " in f for f in result.failures)
     journal = Journal(workspace_for(file).journal)
     rows = journal.jobs(state="unknown")
     journal.close()

@@ -75,6 +75,8 @@ class CallRunner:
         self.recompile = recompile
         self.scratch = scratch
         self.slots = slots or ModelSlots()
+        #: How messages name the project in the commands they suggest.
+        self.project_ref = "<project>"
         self._accounts: dict[str, asyncio.Semaphore | None] = {}
         self.unusable: dict[str, str] = {}
 

@@ -194,6 +194,7 @@ async def run_async(
             scratch=ws.scratch,
             slots=due.slots,
         )
+        executor.calls.project_ref = str(project_path)
         cutter = hooks.cutter or default_cutter
         # 1. The animatic: every shot on the local previs and camera models.
         agraph = build_graph(

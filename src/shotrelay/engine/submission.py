@@ -116,31 +116,28 @@ async def reconcile(
     Returns the adopted handle (journalled as ``submitted``), or None when the provider says
     it certainly did not arrive. Raises ``Stop(unknown)`` when nobody can tell.
     """
+
+    def unknown(why: str) -> Stop:
+        advice = unknown_advice(model, request, since, cause, why, runner.project_ref)
+        return Stop(S.UNKNOWN, advice, "Unknown")
+
     try:
         found = await provider.find(request, since=since)
     except NotImplementedError:
-        why = f"{model.provider} offers no way to ask whether it arrived"
-        raise Stop(
-            S.UNKNOWN, unknown_advice(model, request, since, cause, why), "Unknown"
-        ) from None
+        raise unknown(f"{model.provider} offers no way to ask whether it arrived") from None
     except SubmissionUnknown as exc:
-        why = f"its listing is ambiguous ({exc})"
-        raise Stop(
-            S.UNKNOWN, unknown_advice(model, request, since, cause, why), "Unknown"
-        ) from None
+        raise unknown(f"its listing is ambiguous ({exc})") from None
     except ProviderError as exc:
-        why = f"asking {model.provider} failed ({exc}); run again to ask again"
-        raise Stop(
-            S.UNKNOWN, unknown_advice(model, request, since, cause, why), "Unknown"
-        ) from None
+        raise unknown(f"asking {model.provider} failed ({exc}); run again to ask again") from None
     if found is None:
         runner.note(key, node, "not_accepted", f"{model.provider} has no such job")
         return None
     owner = _owner(runner, model.provider, found.remote_id, key)
     if owner is not None:
         # Takes of one shot can send identical requests: the listing's match is another job's.
-        why = f"the only matching job there ({found.remote_id}) belongs to job {owner[:12]}"
-        raise Stop(S.UNKNOWN, unknown_advice(model, request, since, cause, why), "Unknown")
+        raise unknown(
+            f"the only matching job there ({found.remote_id}) belongs to job {owner[:12]}"
+        )
     runner.record(
         key,
         node,
@@ -154,7 +151,12 @@ async def reconcile(
 
 
 def unknown_advice(
-    model: ModelProfile, request: JobRequest, since: float | None, cause: str, why: str
+    model: ModelProfile,
+    request: JobRequest,
+    since: float | None,
+    cause: str,
+    why: str,
+    project: str = "<project>",
 ) -> str:
     """What a person reads for an ``unknown`` job: what happened, what to check, what to run."""
     when = (
@@ -162,15 +164,19 @@ def unknown_advice(
         if since is not None
         else "in an earlier run"
     )
+    cause = cause.removesuffix("; the job may have been accepted")
     prompt = " ".join(request.prompt.split())
     prompt = prompt[:70] + ("..." if len(prompt) > 70 else "")
+    task = str(request.task)
+    article = "an" if task[:1] in "aeiou" else "a"
     return (
-        f"unknown: {model.id} may have accepted (and billed) this job — the submission went "
+        f"unknown: {model.id} may have accepted (and billed) this job. The submission went "
         f"out at {when} and no usable answer came back ({cause}); {why}. shotrelay will not "
-        f"submit it again by itself. Check your {model.provider} dashboard for a "
-        f"{request.task} job sent then (prompt: {prompt!r}). Not there: run again with "
-        f"--resubmit-unknown to submit it again. There, or to give up on {model.id} for this "
-        f"shot: `shotrelay abandon <project> {request.job_id[:12]}` (the shot falls back)."
+        f"submit it again by itself. Check your {model.provider} dashboard for {article} "
+        f"{task} job sent then (prompt: {prompt!r}). Not there: "
+        f"`shotrelay run {project} --resubmit-unknown` submits it again. There, or to give up "
+        f"on {model.id} for this shot: `shotrelay abandon {project} {request.job_id[:12]}` "
+        "(the shot falls back)."
     )
 
 
