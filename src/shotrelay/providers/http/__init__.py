@@ -20,7 +20,7 @@ from shotrelay.providers.http.classify import (
     looks_like_moderation,
     parse_retry_after,
 )
-from shotrelay.providers.http.media import data_uri, file_base64, save_stream
+from shotrelay.providers.http.media import data_uri, file_base64
 from shotrelay.providers.http.provider import (
     DEFAULT_MAX_DOWNLOAD,
     DEFAULT_TIMEOUT,
@@ -28,6 +28,7 @@ from shotrelay.providers.http.provider import (
     HttpProvider,
     RemoteOutput,
 )
+from shotrelay.providers.http.resume import Partial, save_resumable
 from shotrelay.providers.http.sync import SyncHttpProvider
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "HttpCall",
     "HttpProvider",
+    "Partial",
     "RemoteOutput",
     "SyncHttpProvider",
     "classify_status",
@@ -43,5 +45,5 @@ __all__ = [
     "file_base64",
     "looks_like_moderation",
     "parse_retry_after",
-    "save_stream",
+    "save_resumable",
 ]

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
+from shotrelay.errors import InvalidInput, ProviderError
 
-from shotrelay.errors import InvalidInput, ProviderError, TransientError
-
-__all__ = ["MEDIA_PREFIXES", "OCTET_TYPES", "data_uri", "file_base64", "save_stream"]
+__all__ = ["MEDIA_PREFIXES", "OCTET_TYPES", "data_uri", "file_base64"]
 
 MEDIA_PREFIXES = ("video/", "image/", "audio/")
 OCTET_TYPES = ("application/octet-stream", "binary/octet-stream")
@@ -87,53 +83,3 @@ def extension(media_type: str, url: str = "") -> str:
         return known[media_type]
     ext = mimetypes.guess_extension(media_type) or Path(urlsplit(url).path).suffix
     return ext or ".bin"
-
-
-async def save_stream(
-    response: httpx.Response,
-    dest: Path,
-    *,
-    stem: str,
-    hint: str | None,
-    max_bytes: int,
-    fail: Fail,
-) -> tuple[Path, str]:
-    """Stream a 2xx response into ``dest/stem.<ext>``; never leaves a short or partial file.
-
-    Checks the content type (media, or octet-stream with a hint), the size cap (declared and
-    actual) and that the bytes received match Content-Length.
-    """
-    ctype = response.headers.get("content-type", "")
-    media_type = media_type_of(ctype, str(response.url), hint)
-    if media_type is None:
-        raise fail(TransientError, f"download answered {ctype!r}, not a media file")
-    declared = _int_or_none(response.headers.get("content-length"))
-    encoded = response.headers.get("content-encoding", "identity") != "identity"
-    if declared is not None and declared > max_bytes:
-        raise fail(InvalidInput, f"output is {declared} bytes, over the {max_bytes}-byte cap")
-    fd, tmp_name = tempfile.mkstemp(dir=dest, prefix=f".{stem}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        received = 0
-        with os.fdopen(fd, "wb") as out:
-            async for chunk in response.aiter_bytes():
-                received += len(chunk)
-                if received > max_bytes:
-                    raise fail(InvalidInput, f"output exceeds the {max_bytes}-byte cap")
-                out.write(chunk)
-        if declared is not None and not encoded and received != declared:
-            raise fail(TransientError, f"download truncated: {received} of {declared} bytes")
-        if received == 0:
-            raise fail(TransientError, "download was empty")
-        final = dest / f"{stem}{extension(media_type, str(response.url))}"
-        tmp.replace(final)
-        return final, media_type
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
