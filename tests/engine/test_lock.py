@@ -184,3 +184,24 @@ def test_cli_refuses_a_second_run_with_the_message(project: Path, holder: Holder
     assert "run again with --wait" in result.output
     assert runner.invoke(app, ["approve", str(project)]).exit_code == 2
     assert runner.invoke(app, ["status", str(project)]).exit_code == 0
+
+
+def test_another_thread_of_the_same_process_is_refused(project: Path) -> None:
+    root = workspace_for(project).root
+    held = ProjectLock(root, "ad", "shotrelay run").acquire()
+    refused: list[BaseException] = []
+
+    def second() -> None:  # as a server handling a second request for the same project
+        try:
+            ProjectLock(root, "ad", "shotrelay run").acquire()
+        except EngineError as exc:
+            refused.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join()
+    assert refused and "is being run by" in str(refused[0])
+    again = ProjectLock(root, "ad", "shotrelay redo").acquire()  # the holder may re-enter
+    again.release()
+    held.release()
+    ProjectLock(root, "ad", "shotrelay run").acquire().release()  # free again

@@ -6,8 +6,10 @@ engine reconciles the journal's in-flight jobs. The file holds the holder's pid,
 command and start time, only to say who holds it. Commands that change a project (run,
 redo, approve, pick, studio) take the lock; reading ones (status, report, route) never do.
 
-A process holding a project's lock may take it again (a ``redo`` runs a ``run``): holds
-are counted per process and the lock is released by the last one.
+The code holding a project's lock may take it again (a ``redo`` runs a ``run``): holds are
+counted and the lock is released by the last one. Only the holder's own context (its thread,
+and the asyncio tasks it starts) may take it again: another thread of the same process, say
+a server running two requests, is refused like another process.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +65,8 @@ class Holder:
 # path -> (open file descriptor, holds) for the locks this process holds
 _HELD: dict[str, tuple[int, int]] = {}
 _GUARD = threading.Lock()
+# the lock paths the current context holds (a thread's, inherited by the tasks it starts)
+_OWNED: ContextVar[frozenset[str]] = ContextVar("shotrelay_project_locks", default=frozenset())
 
 
 class ProjectLock:
@@ -130,6 +135,7 @@ class ProjectLock:
                 _HELD[self._key] = (fd, holds - 1)
                 return
             del _HELD[self._key]
+            _OWNED.set(_OWNED.get() - {self._key})
             _unlock(fd)
             os.close(fd)
 
@@ -146,7 +152,7 @@ class ProjectLock:
 
     def _reenter(self) -> bool:
         held = _HELD.get(self._key)
-        if held is None:
+        if held is None or self._key not in _OWNED.get():
             return False
         _HELD[self._key] = (held[0], held[1] + 1)
         self._held = True
@@ -170,6 +176,7 @@ class ProjectLock:
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, json.dumps(info).encode())
         _HELD[self._key] = (fd, 1)
+        _OWNED.set(_OWNED.get() | {self._key})
         self._held = True
         return self
 
