@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from shotrelay.catalog.profile import Latency, ModelProfile, Pricing, PricingRule
-from shotrelay.engine import ArtifactStore, EngineHooks, Executor, Journal, build_graph, run
-from shotrelay.engine.output import CutClip
+from shotrelay.engine import ArtifactStore, Executor, Journal
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
+from shotrelay.relay import EngineHooks, build_graph, run
+from shotrelay.relay.output import CutClip
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.spec.models import Format, Project, Shot
 from shotrelay.spec.vocabulary import Stage, Task

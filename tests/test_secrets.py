@@ -24,8 +24,8 @@ from providers.cloud.mixed_project import (
 )
 from shotrelay.cli import app
 from shotrelay.engine.events import EngineEvent
-from shotrelay.engine.run import RunResult
 from shotrelay.progress import RunView
+from shotrelay.relay.run import RunResult
 
 
 def leaks(data: bytes) -> list[str]:

@@ -235,9 +235,9 @@ def run(
 ) -> None:
     """Animatic first, then (after approval) generation, finishing and the cut."""
     from shotrelay.api import find_project_file
-    from shotrelay.engine import run as engine_run
-    from shotrelay.engine.uploads import describe_uploads
     from shotrelay.progress import RunView
+    from shotrelay.relay import run as engine_run
+    from shotrelay.relay.uploads import describe_uploads
     from shotrelay.schedule.deadline import parse_deadline
 
     with RunView(out, show=not (quiet or as_json)) as view:
@@ -282,8 +282,8 @@ def studio(
 ) -> None:
     """Run several projects at once sharing the providers: earliest deadline, then priority."""
     from shotrelay.api import find_project_file
-    from shotrelay.engine.studio import run_studio_projects
     from shotrelay.progress import RunView
+    from shotrelay.relay.studio import run_studio_projects
 
     files = [find_project_file(p) for p in projects]
     show = not (quiet or as_json)
@@ -318,7 +318,7 @@ def studio(
 def approve(project: ProjectArg, wait: WaitOpt = False) -> None:
     """Lock the structure (shots, order, durations, framing, moves, transitions)."""
     from shotrelay.api import find_project_file
-    from shotrelay.engine import approve as engine_approve
+    from shotrelay.relay import approve as engine_approve
 
     message = engine_approve(find_project_file(project), wait=wait, on_wait=_say_waiting)
     out.print(message, highlight=False)
@@ -334,8 +334,8 @@ def redo(
 ) -> None:
     """Redo one shot (at one stage) and what depends on it; nothing else reruns."""
     from shotrelay.api import find_project_file
-    from shotrelay.engine import redo as engine_redo
     from shotrelay.progress import RunView
+    from shotrelay.relay import redo as engine_redo
 
     with RunView(out) as view:
         result = engine_redo(find_project_file(project), shot, stage, on_event=view, wait=wait)
@@ -354,7 +354,7 @@ def pick(
 ) -> None:
     """Choose which take of a shot the cut uses."""
     from shotrelay.api import find_project_file
-    from shotrelay.engine import pick as engine_pick
+    from shotrelay.relay import pick as engine_pick
 
     message = engine_pick(find_project_file(project), shot, take, wait=wait, on_wait=_say_waiting)
     out.print(message, highlight=False)
@@ -371,7 +371,7 @@ def abandon(
 ) -> None:
     """Give up on a job whose submission's outcome is unknown: its shot falls back."""
     from shotrelay.api import find_project_file
-    from shotrelay.engine.abandon import abandon as engine_abandon
+    from shotrelay.relay.abandon import abandon as engine_abandon
 
     message = engine_abandon(find_project_file(project), job, wait=wait, on_wait=_say_waiting)
     out.print(message, highlight=False)
@@ -382,7 +382,7 @@ def abandon(
 def status(project: ProjectArg, as_json: JsonOpt = False) -> None:
     """Show the journal: jobs by state, money, approval, outputs, last events."""
     from shotrelay.api import find_project_file
-    from shotrelay.engine import status as engine_status
+    from shotrelay.relay import status as engine_status
 
     report = engine_status(find_project_file(project))
     if as_json:

@@ -12,8 +12,8 @@ import opentimelineio as otio
 import pytest
 
 from shotrelay.edit.export import export_cut
-from shotrelay.engine import EngineHooks, run
 from shotrelay.errors import EngineError
+from shotrelay.relay import EngineHooks, run
 
 FPS = 24
 SHOTS = {"open": 1.0, "pitch": 1.5, "app": 1.0}

@@ -7,16 +7,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_fakes import FakeProvider, NoSleep, Packet, compile_plain, last_frame_fake, model, plan
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.executor import Executor, Outcome
-from shotrelay.engine.graph import JobGraph, build_graph
+from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import InvalidInput, QuotaError, RateLimited, Rejected, TransientError
+from shotrelay.relay.compile import build_graph
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage, Task
+from shotrelay.testing import (
+    FakeProvider,
+    NoSleep,
+    Packet,
+    compile_plain,
+    last_frame_fake,
+    model,
+    plan,
+)
 
 GEN = [Task.IMAGE_TO_VIDEO, Task.TEXT_TO_VIDEO]
 KEY = model("kf", "cloud", [Task.TEXT_TO_IMAGE], usd=0.1)

@@ -63,7 +63,8 @@ def test_seeds_are_deterministic_and_differ_by_take_and_redo() -> None:
 
 def test_each_take_reserves_its_share_and_the_keyframe_is_priced_once(tmp_path: Path) -> None:
     from shotrelay.catalog import load_catalog
-    from shotrelay.engine import ArtifactStore, build_graph
+    from shotrelay.engine import ArtifactStore
+    from shotrelay.relay import build_graph
     from shotrelay.route import route_project
     from shotrelay.spec.models import Project, Shot
     from shotrelay.spec.vocabulary import Stage
@@ -105,8 +106,9 @@ def test_tagged_references_carry_their_tags_in_input_order(tmp_path: Path) -> No
 
     from shotrelay.catalog import load_catalog
     from shotrelay.continuity.ledger import ContinuityLedger
-    from shotrelay.engine import ArtifactStore, build_graph
+    from shotrelay.engine import ArtifactStore
     from shotrelay.engine.store import sha256_file
+    from shotrelay.relay import build_graph
     from shotrelay.route import route_project
     from shotrelay.spec.loader import load_project
 

@@ -17,7 +17,7 @@ CHILD = """
 import asyncio, sys
 sys.path.insert(0, {here!r})
 from pathlib import Path
-from engine_fakes import FakeProvider
+from shotrelay.testing import FakeProvider
 from test_executor import VEO, Rig
 from shotrelay.spec.vocabulary import Stage
 

@@ -11,16 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks
 from typer.testing import CliRunner
 
 from shotrelay.cli import app
-from shotrelay.engine.actions import approve, pick, redo, status
 from shotrelay.engine.lock import ProjectLock, read_holder
-from shotrelay.engine.run import run
-from shotrelay.engine.studio import run_studio_projects
 from shotrelay.engine.workspace import workspace_for
 from shotrelay.errors import EngineError
+from shotrelay.relay.actions import approve, pick, redo, status
+from shotrelay.relay.run import run
+from shotrelay.relay.studio import run_studio_projects
+from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks
 
 PROJECT = """name: ad
 shots:

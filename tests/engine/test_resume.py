@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_fakes import Crash, FakeProvider, model
 from test_executor import GEN, VEO, Rig
 
 from shotrelay.engine.journal import JobStateName
 from shotrelay.spec.vocabulary import Stage, Task
+from shotrelay.testing import Crash, FakeProvider, model
 
 
 def _crash(rig: Rig) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from shotrelay.catalog.profile import Latency, ModelProfile, Pricing, PricingRule
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.executor import Executor, NodeResult, Outcome
-from shotrelay.engine.graph import JobGraph, build_graph
+from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.journal import JobRow, JobStateName, Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.providers.elevenlabs import ElevenLabsProvider
@@ -28,6 +28,7 @@ from shotrelay.providers.runway import RunwayProvider
 from shotrelay.providers.sora import SoraProvider
 from shotrelay.providers.sync_so import SyncSoProvider
 from shotrelay.providers.veo import VeoProvider
+from shotrelay.relay.compile import build_graph
 from shotrelay.spec.models import Character, DialogueLine, Project, Shot
 from shotrelay.spec.vocabulary import Stage, Task
 
@@ -35,8 +36,8 @@ from .protocols import PROTOCOLS
 from .provider_server import ProviderServer
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
-from engine_fakes import FakeProvider, NoSleep, Packet, compile_plain, last_frame_fake
-from engine_fakes import model as fake_model
+from shotrelay.testing import FakeProvider, NoSleep, Packet, compile_plain, last_frame_fake
+from shotrelay.testing import model as fake_model
 
 #: A key distinctive enough that a leak is caught.
 SECRET = "sk-FAULTS-leakcheck-51c2e0"
@@ -133,8 +134,8 @@ def closed_port_url() -> str:
 
 
 def route_plan(project: Project, stages: list[tuple[Stage, ModelProfile, list[str]]]) -> Any:
-    """The same route for every shot (engine_fakes.plan with an ordered stage list)."""
-    from engine_fakes import plan
+    """The same route for every shot (shotrelay.testing.plan with an ordered stage list)."""
+    from shotrelay.testing import plan
 
     return plan(project, {stage: (m, fb) for stage, m, fb in stages})
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from report_tiny import TINY
 
-from shotrelay.engine import EngineHooks, run
+from shotrelay.relay import EngineHooks, run
 
 
 async def _no_wait(_seconds: float) -> None:

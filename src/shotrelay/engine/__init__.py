@@ -1,23 +1,23 @@
-"""The durable engine: job graph, cache keys, journal, artifact store, executor and runs."""
+"""The durable executor: jobs and their cache keys, the journal, the artifact store, the graph
+runner with its provider calls, recovery, retries and slots.
 
-from shotrelay.engine.actions import StatusReport, approve, pick, redo, status
+It knows models (the catalog), the provider protocol, errors and the relay's vocabulary, and
+nothing of projects, routes, prompts or media: ``shotrelay.relay`` drives it.
+"""
+
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.executor import Executor, NodeResult, Outcome, TakeResult, first_success
-from shotrelay.engine.graph import JobGraph, build_graph
+from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.jobs import Job, JobNode, derive_seed, job_key
 from shotrelay.engine.journal import JobStateName, Journal
-from shotrelay.engine.output import CutClip
 from shotrelay.engine.retry import RetryPolicy
-from shotrelay.engine.run import EngineHooks, RunResult, run, run_async
 from shotrelay.engine.store import ArtifactRef, ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
 
 __all__ = [
     "ArtifactRef",
     "ArtifactStore",
-    "CutClip",
     "EngineEvent",
-    "EngineHooks",
     "Executor",
     "Job",
     "JobGraph",
@@ -27,19 +27,10 @@ __all__ = [
     "NodeResult",
     "Outcome",
     "RetryPolicy",
-    "RunResult",
-    "StatusReport",
     "TakeResult",
     "Workspace",
-    "approve",
-    "build_graph",
     "derive_seed",
     "first_success",
     "job_key",
-    "pick",
-    "redo",
-    "run",
-    "run_async",
-    "status",
     "workspace_for",
 ]

@@ -242,7 +242,7 @@ _FRESH = "routed on the providers available now"
 def _plan(ws: Workspace) -> tuple[RoutePlan | None, str, str]:
     """(plan, error, source): the plan the last run recorded; before any run, a fresh route."""
     from shotrelay.api import route_file
-    from shotrelay.engine.keep import read_route
+    from shotrelay.relay.keep import read_route
 
     recorded = read_route(ws.route)  # None when missing or unreadable: route afresh
     if recorded is not None:

@@ -14,10 +14,11 @@ from typing import Any
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.executor import Executor, Outcome, TakeResult
-from shotrelay.engine.graph import SELECT, JobGraph, build_graph
+from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.store import ArtifactStore
+from shotrelay.relay.compile import build_graph
 from shotrelay.route.plan import RoutePlan
 from shotrelay.schedule.predict import capacity_bound, critical_path
 from shotrelay.schedule.priority import ProjectTerms

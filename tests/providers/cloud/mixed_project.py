@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 from shotrelay.engine.events import EventCallback
-from shotrelay.engine.run import EngineHooks, RunResult, run_async
 from shotrelay.media import write_video
+from shotrelay.relay.run import EngineHooks, RunResult, run_async
 
 from .fakeserver import FakeServer, Reply
 

@@ -12,22 +12,27 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.engine.deadline import DeadlineRun
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.executor import Executor, Scorer, first_success
-from shotrelay.engine.gate import animatic_plan, paid_stages, structure_hash
-from shotrelay.engine.graph import CompileFn, PacketLike, build_graph
 from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import Journal
-from shotrelay.engine.keep import (
+from shotrelay.engine.lock import ProjectLock
+from shotrelay.engine.retry import RetryPolicy
+from shotrelay.engine.store import ArtifactStore
+from shotrelay.engine.workspace import Workspace, workspace_for
+from shotrelay.errors import EngineError
+from shotrelay.providers.base import Provider, account_limit
+from shotrelay.relay.compile import CompileFn, PacketLike, build_graph
+from shotrelay.relay.deadline import DeadlineRun
+from shotrelay.relay.gate import animatic_plan, paid_stages, structure_hash
+from shotrelay.relay.keep import (
     keep_finished,
     read_digests,
     read_route,
     shot_digests,
     write_digests,
 )
-from shotrelay.engine.lock import ProjectLock
-from shotrelay.engine.output import (
+from shotrelay.relay.output import (
     Cutter,
     MissingShot,
     assemble,
@@ -38,12 +43,7 @@ from shotrelay.engine.output import (
     write_manifest,
     write_route,
 )
-from shotrelay.engine.retry import RetryPolicy
-from shotrelay.engine.store import ArtifactStore
-from shotrelay.engine.uploads import Upload, describe_uploads, local_uploads
-from shotrelay.engine.workspace import Workspace, workspace_for
-from shotrelay.errors import EngineError
-from shotrelay.providers.base import Provider, account_limit
+from shotrelay.relay.uploads import Upload, describe_uploads, local_uploads
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import load_project
 from shotrelay.spec.models import Project, Shot

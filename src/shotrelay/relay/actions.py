@@ -11,13 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shotrelay.engine.abandon import stuck_jobs
 from shotrelay.engine.events import EngineEvent
-from shotrelay.engine.gate import structure_hash
 from shotrelay.engine.journal import EventRow, JobRow, Journal
 from shotrelay.engine.lock import ProjectLock
-from shotrelay.engine.run import RunResult, _open, run
 from shotrelay.errors import SpecError
+from shotrelay.relay.abandon import stuck_jobs
+from shotrelay.relay.gate import structure_hash
+from shotrelay.relay.run import RunResult, _open, run
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage
 

@@ -1,4 +1,7 @@
-"""Fakes for engine tests: providers that count submissions, a catalog, plans, hooks."""
+"""Fakes for testing code that drives shotrelay: a provider that counts submissions and can be
+told to fail or crash, catalog rows, hand-made route plans, and engine hooks that keep a run
+offline and deterministic. shotrelay's own tests and benches use them; so can plug-in authors.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,27 @@ from pathlib import Path
 from typing import Any
 
 from shotrelay.catalog.profile import CostEstimate, Latency, ModelProfile, Pricing, PricingRule
-from shotrelay.engine.output import CutClip
-from shotrelay.engine.run import EngineHooks
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
+from shotrelay.relay.output import CutClip
+from shotrelay.relay.run import EngineHooks
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.spec.models import Format, Project, Shot
 from shotrelay.spec.vocabulary import AXES, Stage, Task
+
+__all__ = [
+    "LOCAL_MODELS",
+    "Crash",
+    "FakeCutter",
+    "FakeProvider",
+    "NoSleep",
+    "Packet",
+    "compile_plain",
+    "free",
+    "hooks",
+    "last_frame_fake",
+    "model",
+    "plan",
+]
 
 
 class Crash(BaseException):
@@ -179,6 +197,7 @@ class FakeCutter:
 
 
 def last_frame_fake(video: Path, out_png: Path) -> Path:
+    """A "last frame" that names the clip it came from (no decoding)."""
     out_png.write_text("last frame of " + hashlib.sha256(video.read_bytes()).hexdigest())
     return out_png
 
@@ -222,6 +241,7 @@ def plan(project: Project, stages: dict[Stage, tuple[ModelProfile, list[str]]]) 
 
 
 def free() -> CostEstimate:
+    """A zero cost estimate."""
     return CostEstimate(usd=0.0, rule="free")
 
 

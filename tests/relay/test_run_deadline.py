@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
-
-from shotrelay.engine.deadline import DeadlineRun
-from shotrelay.engine.run import run
+from shotrelay.relay.deadline import DeadlineRun
+from shotrelay.relay.run import run
 from shotrelay.schedule.slots import SlotQueue
 from shotrelay.spec.vocabulary import Task
+from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
 CLOUD = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)]
 PROJECT = """name: ad
@@ -80,7 +79,7 @@ def test_two_projects_in_one_studio_queue_take_the_shared_slot_by_deadline(
 ) -> None:
     import asyncio
 
-    from shotrelay.engine.run import run_async
+    from shotrelay.relay.run import run_async
 
     narrow = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95, concurrency=1)]
 

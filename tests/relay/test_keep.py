@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
-
-from shotrelay.engine.actions import redo
-from shotrelay.engine.run import run
+from shotrelay.relay.actions import redo
+from shotrelay.relay.run import run
 from shotrelay.spec.vocabulary import Task
+from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
 PROJECT = """name: ad
 shots:

@@ -11,9 +11,10 @@ from PIL import Image
 from shotrelay.catalog import load_catalog
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.continuity.ledger import ContinuityLedger
-from shotrelay.engine import ArtifactStore, build_graph
+from shotrelay.engine import ArtifactStore
 from shotrelay.engine.store import sha256_file
-from shotrelay.engine.uploads import Upload, UploadUse, describe_uploads, local_uploads
+from shotrelay.relay import build_graph
+from shotrelay.relay.uploads import Upload, UploadUse, describe_uploads, local_uploads
 from shotrelay.route import route_project
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec import load_project
@@ -159,11 +160,10 @@ shots:
 def test_run_lists_the_uploads_at_the_gate_in_the_result_and_the_journal(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
-
     from shotrelay.engine.journal import Journal
-    from shotrelay.engine.run import run
+    from shotrelay.relay.run import run
     from shotrelay.spec.vocabulary import Task
+    from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
     Image.new("RGB", (8, 8), "red").save(tmp_path / "mara.png")
     (tmp_path / "ad.yaml").write_text(RUN_PROJECT)

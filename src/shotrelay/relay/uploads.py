@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.engine.graph import PacketLike, reference_inputs
+from shotrelay.relay.compile import PacketLike, reference_inputs
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage

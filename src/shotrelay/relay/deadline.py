@@ -1,24 +1,23 @@
 """A run under a deadline: fit the routed plan to it, then grant slots by least slack.
 
-The scheduling itself lives in ``shotrelay.schedule``; this is the engine's side of it.
+The scheduling itself lives in ``shotrelay.schedule``; this is the relay's side of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.journal import Journal
 from shotrelay.route.plan import RoutePlan
+from shotrelay.schedule.deadline import DeadlineFit, GraphSlots, fit_deadline
+from shotrelay.schedule.priority import ProjectTerms
+from shotrelay.schedule.slots import SlotQueue
 from shotrelay.spec.models import Project
-
-if TYPE_CHECKING:
-    from shotrelay.schedule.deadline import DeadlineFit, GraphSlots
-    from shotrelay.schedule.slots import SlotQueue
 
 __all__ = ["DeadlineRun"]
 
@@ -31,8 +30,6 @@ class DeadlineRun:
     """
 
     def __init__(self, when: datetime | None, queue: SlotQueue | None = None) -> None:
-        from shotrelay.schedule.deadline import GraphSlots
-
         self.when = when if when is None or when.tzinfo else when.replace(tzinfo=UTC)
         wanted = when is not None or queue is not None
         self.slots: GraphSlots | None = GraphSlots(queue) if wanted else None
@@ -53,8 +50,6 @@ class DeadlineRun:
         """
         if self.when is None:
             return plan
-        from shotrelay.schedule.deadline import fit_deadline
-
         self.fitted = fit_deadline(project, plan, models, self.when, frozen=frozenset(frozen))
         for line in self.fitted.lines():
             journal.event("deadline", line)
@@ -69,8 +64,6 @@ class DeadlineRun:
         so runs sharing a queue compare)."""
         if self.slots is None:
             return
-        from shotrelay.schedule.priority import ProjectTerms
-
         terms = ProjectTerms(
             deadline=self.when.timestamp() if self.when is not None else None,
             release=datetime.now(UTC).timestamp(),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from shotrelay.engine import EngineHooks, Journal, run
+from shotrelay.engine import Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import workspace_for
 from shotrelay.providers.local.previs import SubjectBox, read_layout
+from shotrelay.relay import EngineHooks, run
 
 PROJECT = """name: blocking
 format: {aspect: "16:9", resolution: 360p, fps: 12}

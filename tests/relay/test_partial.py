@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 from typer.testing import CliRunner
 
-from shotrelay.engine.actions import redo, status
-from shotrelay.engine.run import RunResult, run
 from shotrelay.errors import InvalidInput
 from shotrelay.providers.base import Handle, JobRequest
+from shotrelay.relay.actions import redo, status
+from shotrelay.relay.run import RunResult, run
 from shotrelay.spec.vocabulary import Stage, Task
+from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
 CLOUD = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)]
 PROJECT = """name: ad
@@ -119,7 +119,7 @@ def test_the_manifest_marks_the_cut_partial(setup: Setup) -> None:
 def test_cli_names_the_missing_shot_and_exits_1(
     setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shotrelay.engine as engine
+    import shotrelay.relay as engine
     from shotrelay.cli import app
 
     setup.refuse.add("b")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import mimetypes
 import os
@@ -15,12 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from shotrelay.edit import CutItem, assemble_cut
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.executor import Outcome
 from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.store import ArtifactStore
-from shotrelay.errors import EngineError, IntegrityError
+from shotrelay.errors import IntegrityError
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Format, Project, Shot
 from shotrelay.spec.vocabulary import Transition
@@ -66,14 +66,8 @@ Cutter = Callable[[list[CutClip], Path, Format, Path | None], Path]
 
 def default_cutter(clips: list[CutClip], out: Path, fmt: Format, music: Path | None) -> Path:
     """Assemble with ``shotrelay.edit.assemble_cut``."""
-    edit = importlib.import_module("shotrelay.edit")
-    cut_item = getattr(edit, "CutItem", None)
-    assemble_cut = getattr(edit, "assemble_cut", None)
-    if cut_item is None or assemble_cut is None:
-        raise EngineError("shotrelay.edit.assemble_cut is not installed; cannot assemble the cut")
-    items = [cut_item(**c.model_dump()) for c in clips]
-    result: Path = assemble_cut(items, out, fmt=fmt, music=music)
-    return result
+    items = [CutItem(**c.model_dump()) for c in clips]
+    return assemble_cut(items, out, fmt=fmt, music=music)
 
 
 def assemble(

@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.engine.abandon import abandon
-from shotrelay.engine.actions import approve
 from shotrelay.engine.journal import JobStateName, Journal
-from shotrelay.engine.run import RunResult, run
 from shotrelay.engine.workspace import workspace_for
 from shotrelay.errors import EngineError, SubmissionUnknown
+from shotrelay.relay.abandon import abandon
+from shotrelay.relay.actions import approve
+from shotrelay.relay.run import RunResult, run
 from shotrelay.spec.vocabulary import Task
+from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
 VEO = model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)
 PROJECT = """name: ad
@@ -116,7 +116,7 @@ def test_status_lists_the_unknown_job_with_its_advice(
     from typer.testing import CliRunner
 
     from shotrelay.cli import app
-    from shotrelay.engine.actions import status
+    from shotrelay.relay.actions import status
 
     file, _, _ = lost
     report = status(file)

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from engine_fakes import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
-from shotrelay.engine.actions import approve, pick, redo, status
-from shotrelay.engine.run import run
 from shotrelay.errors import SpecError
+from shotrelay.relay.actions import approve, pick, redo, status
+from shotrelay.relay.run import run
 from shotrelay.spec.vocabulary import Stage, Task
+from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 
 CLOUD = [model("veo", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.95)]
 PROJECT = """name: ad

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.journal import Journal
-from shotrelay.engine.output import write_json
+from shotrelay.relay.output import write_json
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage

@@ -1,0 +1,24 @@
+"""The relay: a routed plan compiled into jobs and run on the durable engine — the animatic,
+the structure gate, takes and picks, the cut and the manifest, deadline and studio runs, and
+what a person does between runs (approve, redo, pick, abandon, status)."""
+
+from shotrelay.relay.abandon import abandon
+from shotrelay.relay.actions import StatusReport, approve, pick, redo, status
+from shotrelay.relay.compile import build_graph
+from shotrelay.relay.output import CutClip
+from shotrelay.relay.run import EngineHooks, RunResult, run, run_async
+
+__all__ = [
+    "CutClip",
+    "EngineHooks",
+    "RunResult",
+    "StatusReport",
+    "abandon",
+    "approve",
+    "build_graph",
+    "pick",
+    "redo",
+    "run",
+    "run_async",
+    "status",
+]
