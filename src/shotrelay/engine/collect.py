@@ -7,17 +7,13 @@ job, never by submitting it again. After too many failures the job stays journal
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import JobRow, JobStateName
+from shotrelay.engine.runner import Runner
 from shotrelay.engine.stop import Stop
 from shotrelay.errors import ProviderError, RemoteFailure, TransientError, Unreachable
 from shotrelay.providers.base import Handle, JobRequest, JobState, Provider
-
-if TYPE_CHECKING:
-    from shotrelay.engine.calls import CallRunner
 
 __all__ = ["ZERO", "fetch", "transient", "wait"]
 
@@ -25,7 +21,7 @@ S = JobStateName
 
 
 async def wait(
-    runner: CallRunner,
+    runner: Runner,
     node: JobNode,
     key: str,
     model: ModelProfile,
@@ -73,7 +69,7 @@ async def wait(
 
 
 async def fetch(
-    runner: CallRunner,
+    runner: Runner,
     node: JobNode,
     key: str,
     model: ModelProfile,

@@ -11,17 +11,14 @@ are simply run again.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.jobs import Job, JobNode
 from shotrelay.engine.journal import JobRow, JobStateName
+from shotrelay.engine.runner import Runner
 from shotrelay.engine.stop import Stop
 from shotrelay.engine.submission import reconcile, submitted_at
 from shotrelay.providers.base import Handle
-
-if TYPE_CHECKING:
-    from shotrelay.engine.calls import CallRunner
 
 __all__ = ["IN_FLIGHT", "recover"]
 
@@ -31,7 +28,7 @@ IN_FLIGHT = (S.SUBMITTING, S.SUBMITTED, S.UNKNOWN)
 
 
 async def recover(
-    runner: CallRunner, node: JobNode, job: Job, key: str, row: JobRow, paths: dict[str, Path]
+    runner: Runner, node: JobNode, job: Job, key: str, row: JobRow, paths: dict[str, Path]
 ) -> tuple[ModelProfile, Handle | None]:
     """The model to continue with and the handle to poll (None: submit afresh)."""
     model = runner.models.get(row.model) or runner.models[node.model]
@@ -61,5 +58,5 @@ async def recover(
     return model, found
 
 
-def _release(runner: CallRunner, key: str, node: JobNode, message: str) -> None:
+def _release(runner: Runner, key: str, node: JobNode, message: str) -> None:
     runner.record(key, node, "recover", message, state=S.PENDING, reserved_usd=0.0, handle=None)

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import JobStateName
+from shotrelay.engine.runner import Runner
 from shotrelay.engine.stop import Stop
 from shotrelay.errors import ProviderError, SubmissionUnknown, TransientError
 from shotrelay.providers.base import Handle, JobRequest, Provider
-
-if TYPE_CHECKING:
-    from shotrelay.engine.calls import CallRunner
 
 __all__ = ["NotAccepted", "reconcile", "submit", "submitted_at", "unknown_advice"]
 
@@ -35,7 +32,7 @@ class NotAccepted(TransientError):
 
 
 async def submit(
-    runner: CallRunner,
+    runner: Runner,
     node: JobNode,
     key: str,
     model: ModelProfile,
@@ -102,7 +99,7 @@ async def submit(
 
 
 async def reconcile(
-    runner: CallRunner,
+    runner: Runner,
     node: JobNode,
     key: str,
     model: ModelProfile,
@@ -180,7 +177,7 @@ def unknown_advice(
     )
 
 
-def submitted_at(runner: CallRunner, key: str) -> float | None:
+def submitted_at(runner: Runner, key: str) -> float | None:
     """When the job's last submission started, from the journal."""
     events = runner.journal.events(job_key=key, kind="submitting", limit=1)
     if not events:
@@ -189,7 +186,7 @@ def submitted_at(runner: CallRunner, key: str) -> float | None:
     return float(at) if isinstance(at, int | float) else events[-1].at
 
 
-def _owner(runner: CallRunner, provider: str, remote_id: str, key: str) -> str | None:
+def _owner(runner: Runner, provider: str, remote_id: str, key: str) -> str | None:
     """The key of another journalled job holding this remote id, if any."""
     for row in runner.journal.jobs():
         if row.key == key or row.provider != provider or not row.handle:
