@@ -79,23 +79,53 @@ def fal_error_kind(error_type: str, detail_types: list[str]) -> type[ProviderErr
 
 
 class FalFamily(BaseModel):
-    """How one family of fal endpoints names its inputs."""
+    """How one family of fal endpoints names its inputs (checked against each endpoint's
+    published input schema in tests/providers/cloud/schemas/fal/)."""
 
     model_config = ConfigDict(frozen=True)
 
     match: str
+    prompt: bool = True
     inputs: dict[str, str] = {"first_frame": "image_url"}
+    #: Input roles sent as one list field: role prefix -> field (Kling 4's middle keyframes).
+    lists: dict[str, str] = {}
     duration: Literal["str", "int", "none"] = "str"
     aspect_ratio: bool = True
     negative_prompt: bool = True
     seed: bool = True
     image_size: bool = False
+    #: The upscale factor's field name, for upscalers.
+    scale_field: str = "scale"
     output: Literal["video", "image"] = "video"
 
 
+_NO_VIDEO_KNOBS: dict[str, Any] = {
+    "prompt": False, "duration": "none", "aspect_ratio": False, "negative_prompt": False,
+    "seed": False,
+}  # fmt: skip
+
 #: First match on the endpoint id wins; the last row is the default for video endpoints.
 FAMILIES: tuple[FalFamily, ...] = (
-    FalFamily(match="kling", inputs={"first_frame": "image_url", "last_frame": "tail_image_url"}),
+    FalFamily(
+        match="kling-video/v4/",
+        inputs={"first_frame": "start_image_url", "last_frame": "end_image_url"},
+        lists={"middle_": "middle_image_urls"},
+        seed=False,
+    ),
+    FalFamily(
+        match="kling-video/v3/",
+        inputs={"first_frame": "start_image_url", "last_frame": "end_image_url"},
+        seed=False,
+    ),
+    FalFamily(
+        match="kling-video/lipsync", inputs={"video": "video_url", "audio": "audio_url"},
+        **_NO_VIDEO_KNOBS,
+    ),
+    FalFamily(match="kling", inputs={"first_frame": "image_url", "last_frame": "tail_image_url"},
+              seed=False),
+    FalFamily(match="hailuo-2.3/pro/", inputs={"first_frame": "image_url"}, **_NO_VIDEO_KNOBS),
+    FalFamily(match="hailuo-2.3-fast/pro/", inputs={"first_frame": "image_url"},
+              **_NO_VIDEO_KNOBS),
     FalFamily(
         match="minimax",
         inputs={"first_frame": "image_url", "last_frame": "end_image_url"},
@@ -106,7 +136,12 @@ FAMILIES: tuple[FalFamily, ...] = (
     FalFamily(match="pixverse", inputs={"first_frame": "image_url"}),
     FalFamily(match="seedance", inputs={"first_frame": "image_url", "last_frame": "end_image_url"}),
     FalFamily(match="pika", inputs={"first_frame": "image_url"}, duration="int"),
-    FalFamily(match="wan", inputs={"first_frame": "image_url"}, duration="none"),
+    FalFamily(match="wan/v2.2", inputs={"first_frame": "image_url", "last_frame": "end_image_url"},
+              duration="none"),
+    FalFamily(match="ltx-2", inputs={"first_frame": "image_url"}, duration="int",
+              negative_prompt=False, seed=False),
+    FalFamily(match="flux-pro/kontext", inputs={"reference_0": "image_url"}, duration="none",
+              negative_prompt=False, output="image"),
     FalFamily(
         match="flux",
         inputs={"reference_0": "image_url"},
@@ -116,48 +151,17 @@ FAMILIES: tuple[FalFamily, ...] = (
         image_size=True,
         output="image",
     ),
-    FalFamily(
-        match="rife",
-        inputs={"video": "video_url"},
-        duration="none",
-        aspect_ratio=False,
-        negative_prompt=False,
-        seed=False,
-    ),
-    FalFamily(
-        match="film/",
-        inputs={"video": "video_url"},
-        duration="none",
-        aspect_ratio=False,
-        negative_prompt=False,
-        seed=False,
-    ),
-    FalFamily(
-        match="lipsync",
-        inputs={"video": "video_url", "audio": "audio_url"},
-        duration="none",
-        aspect_ratio=False,
-        negative_prompt=False,
-        seed=False,
-    ),
-    FalFamily(
-        match="fabric",
-        inputs={"first_frame": "image_url", "audio": "audio_url"},
-        duration="none",
-        aspect_ratio=False,
-        negative_prompt=False,
-        seed=False,
-    ),
-    FalFamily(
-        match="upscale",
-        inputs={"video": "video_url"},
-        duration="none",
-        aspect_ratio=False,
-        negative_prompt=False,
-        seed=False,
-    ),
+    FalFamily(match="rife", inputs={"video": "video_url"}, **_NO_VIDEO_KNOBS),
+    FalFamily(match="film/", inputs={"video": "video_url"}, **_NO_VIDEO_KNOBS),
+    FalFamily(match="lipsync", inputs={"video": "video_url", "audio": "audio_url"},
+              **_NO_VIDEO_KNOBS),
+    FalFamily(match="fabric", inputs={"first_frame": "image_url", "audio": "audio_url"},
+              **_NO_VIDEO_KNOBS),
+    FalFamily(match="topaz/upscale", inputs={"video": "video_url"},
+              scale_field="upscale_factor", **_NO_VIDEO_KNOBS),
+    FalFamily(match="upscale", inputs={"video": "video_url"}, **_NO_VIDEO_KNOBS),
     FalFamily(match="", inputs={"first_frame": "image_url", "last_frame": "end_image_url"}),
-)
+)  # fmt: skip
 
 
 def fal_family(endpoint: str) -> FalFamily:
@@ -201,12 +205,19 @@ class FalProvider(ListingHttpProvider):
         fam = fal_family(endpoint)
         params = request.params
         body: dict[str, Any] = {}
-        if request.prompt:
+        if request.prompt and fam.prompt:
             body["prompt"] = request.prompt
         for role, field in fam.inputs.items():
             if role in request.inputs:
                 body[field] = data_uri(request.inputs[role], max_bytes=self.inline_limit, role=role)
-        missing = [r for r in request.inputs if r not in fam.inputs]
+        for prefix, field in fam.lists.items():
+            roles = sorted(r for r in request.inputs if r.startswith(prefix))
+            if roles:
+                body[field] = [
+                    data_uri(request.inputs[r], max_bytes=self.inline_limit, role=r) for r in roles
+                ]
+        listed = tuple(fam.lists)
+        missing = [r for r in request.inputs if r not in fam.inputs and not r.startswith(listed)]
         if missing:
             raise InvalidInput(
                 f"fal: {endpoint} takes no {', '.join(sorted(missing))} input"
@@ -230,7 +241,7 @@ class FalProvider(ListingHttpProvider):
         if request.task is Task.INTERPOLATE and params.get("factor"):
             body["num_frames"] = max(1, int(params["factor"]) - 1)
         if request.task is Task.UPSCALE and params.get("scale"):
-            body["scale"] = params["scale"]
+            body[fam.scale_field] = params["scale"]
         body.update(params.get("fal_extra", {}))
         return body
 
