@@ -54,7 +54,7 @@ def route_report(console: Console, plan: RoutePlan) -> None:
             why = Text()
             for reason in st.reasons:
                 why.append(f"- {reason}\n")
-            why.append(f"pricing: {st.cost.rule}", style="dim")
+            why.append(f"pricing: {st.cost.label}", style="dim")
             if st.fallbacks:
                 why.append(f"\nfallbacks: {', '.join(st.fallbacks)}", style="dim")
             table.add_row(

@@ -71,7 +71,7 @@ def test_costs_times_and_clip_lengths_come_from_the_profile(
     assert st is not None
     assert st.params["clip_seconds"] == gen.clip_length(5.5) == 8
     assert st.cost.usd == pytest.approx(2 * gen.pricing.estimate(seconds=8).usd)
-    assert st.cost.rule.endswith("x 2 takes")
+    assert st.cost.takes == 2 and st.cost.label.endswith("x 2 takes")
     assert st.seconds == pytest.approx(2 * gen.latency.estimate(8))
     assert plan.total_cost_usd == pytest.approx(sum(s.cost.usd for s in plan.shots[0].stages))
 

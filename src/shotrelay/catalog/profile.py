@@ -46,10 +46,35 @@ class ModelStatus(StrEnum):
 
 
 class CostEstimate(_Row):
-    """An estimated cost and the rule it came from, so estimate and actual can be compared."""
+    """An estimated cost and the rule it came from, so estimate and actual can be compared.
+
+    A generate stage's estimate covers all its takes: ``usd`` is their total, ``rule`` prices
+    one call, and ``takes`` says how many; :attr:`label` reads them together.
+    """
 
     usd: float = Field(ge=0)
     rule: str = Field(description="Human-readable pricing rule, e.g. '$0.40/s x 8 s (Veo 3.1)'.")
+    takes: int = Field(
+        1, ge=1, description="Calls (takes) the estimate covers; usd is their total."
+    )
+
+    @property
+    def label(self) -> str:
+        """The rule as people read it: '$0.40/s x 8 s (Veo 3.1) x 3 takes'."""
+        return f"{self.rule} x {self.takes} takes" if self.takes > 1 else self.rule
+
+    def per_take(self) -> CostEstimate:
+        """One call's share."""
+        if self.takes == 1:
+            return self
+        return CostEstimate(usd=round(self.usd / self.takes, 6), rule=self.rule)
+
+    def times(self, takes: int) -> CostEstimate:
+        """The same call made ``takes`` times."""
+        one = self.per_take()
+        if takes <= 1:
+            return one
+        return CostEstimate(usd=round(one.usd * takes, 6), rule=one.rule, takes=takes)
 
 
 class Pricing(_Row):

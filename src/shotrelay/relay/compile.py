@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from shotrelay.catalog.profile import CostEstimate, ModelProfile
+from shotrelay.catalog.profile import ModelProfile
 from shotrelay.continuity import ContextPacket
 from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.jobs import HANDOFF, JobNode, derive_seed
@@ -81,16 +81,6 @@ def stage_params(route: StageRoute, shot: Shot, project: Project) -> dict[str, A
     return params
 
 
-def _per_take(stage_cost: CostEstimate, routed_takes: int) -> CostEstimate:
-    """One take's share of a generate stage's estimate (the router prices all takes)."""
-    n = max(1, routed_takes)
-    if n == 1:
-        return stage_cost
-    return CostEstimate(
-        usd=round(stage_cost.usd / n, 6), rule=stage_cost.rule.removesuffix(f" x {n} takes")
-    )
-
-
 def build_graph(
     project: Project,
     plan: RoutePlan,
@@ -156,7 +146,7 @@ def build_graph(
             if st.stage == Stage.GENERATE:
                 take_ids = []
                 count = takes or int(st.params.get("takes", n_takes))
-                per_take = _per_take(st.cost, int(st.params.get("takes", n_takes)))
+                per_take = st.cost.per_take()
                 for t in range(1, max(1, count) + 1):
                     seed = derive_seed(project.name, shot.id, t, rev)
                     node = base.model_copy(

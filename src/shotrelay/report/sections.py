@@ -181,7 +181,7 @@ def _stage_rows(data: ReportData, shot_id: str) -> list[str]:
                 f"<td>{e(st.runner_up or '-')}</td>"
                 f"<td><details><summary>prompt</summary>"
                 f"<pre>{e(prompt or '(compiled at run time)')}</pre></details></td>"
-                f"<td>{e(_usd(st.cost.usd))}<br><small>{e(st.cost.rule)}</small></td>"
+                f"<td>{e(_usd(st.cost.usd))}<br><small>{e(st.cost.label)}</small></td>"
                 f"<td>{e(_usd(rec['actual_usd'] if rec else None))}</td>"
                 f"<td>{e(_secs(st.seconds))}</td>"
                 f"<td>{e(_secs(span.end - span.start) if span else None)}</td>"

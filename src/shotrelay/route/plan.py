@@ -140,7 +140,7 @@ class RoutePlan(_Out):
                             "model": st.model,
                             "provider": st.provider,
                             "cost_usd": st.cost.usd,
-                            "cost_rule": st.cost.rule,
+                            "cost_rule": st.cost.label,
                             "seconds": round(st.seconds, 3),
                             "score": round(st.score, 4),
                             "quality": round(st.quality, 4),

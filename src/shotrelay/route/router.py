@@ -181,9 +181,7 @@ def _estimate(ctx: _Ctx, stage: Stage, row: int) -> CostEstimate:
         clip = float(sd.clips[row])
         est = model.pricing.estimate(seconds=clip, resolution=res, label=model.name)
     if stage == Stage.GENERATE and ctx.takes > 1:
-        est = CostEstimate(
-            usd=round(est.usd * ctx.takes, 6), rule=f"{est.rule} x {ctx.takes} takes"
-        )
+        est = est.times(ctx.takes)
     return est
 
 
@@ -280,7 +278,7 @@ def _stage_route(ctx: _Ctx, stage: Stage, settings: RouterSettings, explain: boo
     runner_id = t.models[r.idx[runner]].id if runner is not None else None
     reasons = why_reasons(r, pos, runner, runner_id or "")
     reasons += _notes(ctx, stage, row, settings)
-    cost_line = f"costs {_money(est.usd)} ({est.rule}), about {seconds:.0f} s"
+    cost_line = f"costs {_money(est.usd)} ({est.label}), about {seconds:.0f} s"
     if stage == Stage.GENERATE and (t.low_res[row] or t.low_fps[row]):
         fin = sum(
             float(ctx.d.stages[s].cost[ctx.chosen[s]]) for s in needed_finishing(ctx.d, t, row)

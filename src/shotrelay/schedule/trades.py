@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from shotrelay.catalog.profile import CostEstimate, ModelProfile, ModelStatus
+from shotrelay.catalog.profile import ModelProfile, ModelStatus
 from shotrelay.engine.graph import estimate_cost
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.route.policy import QUALITY_AXES
@@ -91,7 +91,7 @@ def faster_sibling(
             "provider": m.provider,
             "params": params,
             "seconds": round(secs, 3),
-            "cost": _times(one, takes),
+            "cost": one.times(takes),
             "quality": round(st.quality * _mean_quality(m) / max(1e-9, _mean_quality(old)), 4),
             "fallbacks": [old.id, *(f for f in st.fallbacks if f != m.id)],
             "reasons": [*st.reasons, f"deadline: traded {old.id} for the faster {m.id}"],
@@ -147,7 +147,7 @@ def draft(
         update={
             "params": params,
             "seconds": round(call_seconds(gen, params), 3),
-            "cost": _times(one, takes),
+            "cost": one.times(takes),
             "quality": round(max(0.0, st.quality - DRAFT_PENALTY), 4),
             "reasons": [*st.reasons, f"deadline: draft at {to}, upscaled to {fmt.resolution}"],
         }
@@ -189,17 +189,8 @@ def plan_cost(plan: RoutePlan) -> float:
 
 
 def _retake(st: StageRoute, takes: int) -> StageRoute:
-    old = max(1, int(st.params.get("takes", 1)))
-    one = round(st.cost.usd / old, 6)
-    rule = st.cost.rule.rsplit(" x ", 1)[0] if st.cost.rule.endswith(" takes") else st.cost.rule
-    cost = CostEstimate(usd=round(one * takes, 6), rule=f"{rule} x {takes} takes")
+    cost = st.cost.times(takes)
     return st.model_copy(update={"params": {**st.params, "takes": takes}, "cost": cost})
-
-
-def _times(one: CostEstimate, takes: int) -> CostEstimate:
-    if takes <= 1:
-        return one
-    return CostEstimate(usd=round(one.usd * takes, 6), rule=f"{one.rule} x {takes} takes")
 
 
 def _mean_quality(m: ModelProfile) -> float:
