@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from shotrelay.catalog.profile import Latency, ModelProfile, Pricing, PricingRule
+from shotrelay.edit import CutItem
 from shotrelay.engine import ArtifactStore, Executor, Journal
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
 from shotrelay.relay import EngineHooks, build_graph, run
-from shotrelay.relay.output import CutClip
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.spec.models import Format, Project, Shot
 from shotrelay.spec.vocabulary import Stage, Task
@@ -97,7 +97,7 @@ class _Packet:
         self.handoff = False
 
 
-def _cutter(clips: list[CutClip], out: Path, fmt: Format, music: Path | None) -> Path:
+def _cutter(clips: list[CutItem], out: Path, fmt: Format, music: Path | None) -> Path:
     out.write_text(json.dumps([c.shot_id for c in clips]))
     return out
 

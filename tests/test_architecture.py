@@ -36,7 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "sim": {"errors", "spec", "catalog", "route", "providers", "engine", "schedule", "relay"},
     "report": {"errors", "spec", "catalog", "continuity", "route", "engine", "edit", "relay"},
-    "testing": {"errors", "spec", "catalog", "route", "providers", "engine", "relay"},
+    "testing": {"errors", "spec", "catalog", "route", "providers", "engine", "edit", "relay"},
     "api": {
         "errors", "spec", "catalog", "plan", "route", "providers", "engine", "schedule",
         "relay", "report", "edit",

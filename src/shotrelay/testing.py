@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from shotrelay.catalog.profile import CostEstimate, Latency, ModelProfile, Pricing, PricingRule
+from shotrelay.edit import CutItem
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
-from shotrelay.relay.output import CutClip
 from shotrelay.relay.run import EngineHooks
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.spec.models import Format, Project, Shot
@@ -188,9 +188,9 @@ class FakeCutter:
     """Records every cut and writes the clips' contents in order."""
 
     def __init__(self) -> None:
-        self.calls: list[list[CutClip]] = []
+        self.calls: list[list[CutItem]] = []
 
-    def __call__(self, clips: list[CutClip], out: Path, fmt: Format, music: Path | None) -> Path:
+    def __call__(self, clips: list[CutItem], out: Path, fmt: Format, music: Path | None) -> Path:
         self.calls.append(clips)
         out.write_text(json.dumps([[c.shot_id, c.path.read_text()] for c in clips]))
         return out

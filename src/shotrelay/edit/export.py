@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.edit.cut import CutItem, plan_segments
+from shotrelay.edit.record import CutRecord
 from shotrelay.engine.journal import JobRow, JobStateName, Journal
 from shotrelay.engine.store import ArtifactStore, sha256_file
 from shotrelay.engine.workspace import Workspace, workspace_for
@@ -126,19 +127,19 @@ def final_clips(ws: Workspace, project: Project) -> list[FinalClip]:
     finally:
         journal.close()
     clips = []
-    for shot_id, digest, duration, transition, seconds, audio in job.detail["clips"]:
-        info = _shot_info(manifest, shot_id, project)
-        info["artifact"] = digest
+    for entry in CutRecord.from_detail(job.detail).clips:
+        info = _shot_info(manifest, entry.shot_id, project)
+        info["artifact"] = entry.clip
         speech = info.get("dialogue_artifact")
         clips.append(
             FinalClip(
-                shot_id=shot_id,
-                artifact=digest,
-                path=store.get(digest).resolve(),
-                duration=float(duration),
-                transition=Transition(transition),
-                transition_seconds=float(seconds),
-                audio=store.get(audio).resolve() if audio else None,
+                shot_id=entry.shot_id,
+                artifact=entry.clip,
+                path=store.get(entry.clip).resolve(),
+                duration=entry.duration,
+                transition=entry.transition,
+                transition_seconds=entry.transition_seconds,
+                audio=store.get(entry.audio).resolve() if entry.audio else None,
                 dialogue=store.get(speech).resolve() if speech and store.has(speech) else None,
                 info=info,
             )

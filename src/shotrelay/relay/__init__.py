@@ -5,11 +5,9 @@ what a person does between runs (approve, redo, pick, abandon, status)."""
 from shotrelay.relay.abandon import abandon
 from shotrelay.relay.actions import StatusReport, approve, pick, redo, status
 from shotrelay.relay.compile import build_graph
-from shotrelay.relay.output import CutClip
 from shotrelay.relay.run import EngineHooks, RunResult, run, run_async
 
 __all__ = [
-    "CutClip",
     "EngineHooks",
     "RunResult",
     "StatusReport",

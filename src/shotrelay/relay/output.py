@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mimetypes
 import os
@@ -15,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.edit import CutItem, assemble_cut
+from shotrelay.edit.record import CutEntry, CutRecord
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.executor import Outcome
 from shotrelay.engine.graph import SELECT, JobGraph
@@ -23,10 +23,8 @@ from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import IntegrityError
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Format, Project, Shot
-from shotrelay.spec.vocabulary import Transition
 
 __all__ = [
-    "CutClip",
     "Cutter",
     "MissingShot",
     "assemble",
@@ -36,19 +34,6 @@ __all__ = [
     "missing_shots",
     "write_manifest",
 ]
-
-
-class CutClip(BaseModel):
-    """One shot as the cut receives it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    shot_id: str
-    path: Path
-    duration: float
-    transition: Transition
-    transition_seconds: float
-    audio: Path | None = None
 
 
 class MissingShot(BaseModel):
@@ -61,13 +46,12 @@ class MissingShot(BaseModel):
 
 
 #: (clips in order, output file, delivery format, music or None) -> the output file
-Cutter = Callable[[list[CutClip], Path, Format, Path | None], Path]
+Cutter = Callable[[list[CutItem], Path, Format, Path | None], Path]
 
 
-def default_cutter(clips: list[CutClip], out: Path, fmt: Format, music: Path | None) -> Path:
+def default_cutter(clips: list[CutItem], out: Path, fmt: Format, music: Path | None) -> Path:
     """Assemble with ``shotrelay.edit.assemble_cut``."""
-    items = [CutItem(**c.model_dump()) for c in clips]
-    return assemble_cut(items, out, fmt=fmt, music=music)
+    return assemble_cut(clips, out, fmt=fmt, music=music)
 
 
 def assemble(
@@ -120,16 +104,23 @@ def assemble(
         journal.event("cut_skipped", f"{kind}: no shot has a clip")
         return None
     music = project.music if project.music and project.music.is_file() else None
-    body = {
-        "kind": kind,
-        "format": project.format.model_dump(mode="json"),
-        "music": store.put(music, _media_type(music)).hash if music else None,
-        "clips": [
-            [s.id, clip, s.duration, s.transition.value, s.transition_seconds, audio]
+    record = CutRecord(
+        kind=kind,
+        format=project.format,
+        music=store.put(music, _media_type(music)).hash if music else None,
+        clips=[
+            CutEntry(
+                shot_id=s.id,
+                clip=clip,
+                duration=s.duration,
+                transition=s.transition,
+                transition_seconds=s.transition_seconds,
+                audio=audio,
+            )
             for s, clip, audio in clips
         ],
-    }
-    key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    )
+    key = record.key()
     row = journal.job(key)
     if row is not None and row.state == JobStateName.SUCCEEDED and row.artifact:
         try:
@@ -140,18 +131,24 @@ def assemble(
             journal.event("integrity", str(exc), job_key=key, stage="cut")
             store.discard(row.artifact)
     journal.ensure_job(
-        key, shot_id="*", stage="cut", take=0, model=kind, provider="local", detail=body
+        key,
+        shot_id="*",
+        stage="cut",
+        take=0,
+        model=kind,
+        provider="local",
+        detail=record.model_dump(mode="json"),
     )
     items = [
-        CutClip(
-            shot_id=s.id,
-            path=store.get(clip),
-            duration=s.duration,
-            transition=s.transition,
-            transition_seconds=s.transition_seconds,
-            audio=store.get(audio) if audio else None,
+        CutItem(
+            shot_id=c.shot_id,
+            path=store.get(c.clip),
+            duration=c.duration,
+            transition=c.transition,
+            transition_seconds=c.transition_seconds,
+            audio=store.get(c.audio) if c.audio else None,
         )
-        for s, clip, audio in clips
+        for c in record.clips
     ]
     if on_event:
         on_event(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shotrelay.continuity.ledger import ContinuityLedger
 from shotrelay.continuity.packet import ContextPacket
+from shotrelay.edit.record import CutRecord
 from shotrelay.engine.journal import EventRow, JobRow, Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
@@ -212,7 +213,7 @@ def _artifacts(jobs: list[JobRow], store: ArtifactStore) -> list[Artifact]:
         inputs: dict[str, str] = {}
         raw = j.detail.get("inputs") or {}
         if j.stage == "cut":
-            raw = {c[0]: c[1] for c in j.detail.get("clips", [])}
+            raw = CutRecord.from_detail(j.detail).clip_hashes()
         for name, value in raw.items():
             text = str(value)
             if text.startswith("job:"):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
+from shotrelay.edit.record import CutRecord
 from shotrelay.report.data import JobSpan, ReportData
 from shotrelay.report.gantt import gantt_svg
 from shotrelay.report.images import data_uri
@@ -48,7 +49,7 @@ def cut_clips(data: ReportData) -> dict[str, str]:
         cuts = [j for j in data.jobs if j.stage == "cut" and j.model == kind and j.artifact]
         if cuts:
             latest = max(cuts, key=lambda j: j.updated_at)
-            return {str(c[0]): str(c[1]) for c in latest.detail.get("clips", [])}
+            return CutRecord.from_detail(latest.detail).clip_hashes()
     return {}
 
 
