@@ -249,6 +249,10 @@ class Project(_Model):
     policy: Policy = Field(default_factory=Policy)
     music: Path | None = None
     shots: list[Shot] = Field(default_factory=list)
+    planned_by: str = Field(
+        "",
+        description="Planner that wrote the shots (rules, openai, ...); empty: written by hand.",
+    )
 
     @model_validator(mode="after")
     def _number_shots(self) -> Project:
