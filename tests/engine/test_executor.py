@@ -12,6 +12,7 @@ from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.executor import Executor, Outcome
 from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.journal import JobStateName, Journal
+from shotrelay.engine.settings import ExecutorHooks, ExecutorSettings, Scorer, first_success
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import InvalidInput, QuotaError, RateLimited, Rejected, TransientError
 from shotrelay.relay.compile import build_graph
@@ -75,18 +76,17 @@ class Rig:
             packets=lambda s: Packet(),
         )
 
-    def run(self, **kw: Any) -> Outcome:
+    def run(self, *, scorer: Scorer = first_success, **kw: Any) -> Outcome:
         ex = Executor(
             self.journal,
             self.store,
             self.providers,
             self.models,
-            budget_usd=self.project.budget_usd,
-            sleep=self.sleep,
-            rand=lambda: 0.5,
-            extract_last_frame=last_frame_fake,
+            ExecutorSettings(
+                budget_usd=self.project.budget_usd, sleep=self.sleep, rand=lambda: 0.5, **kw
+            ),
+            ExecutorHooks(scorer=scorer, extract_last_frame=last_frame_fake),
             scratch=self.tmp / "scratch",
-            **kw,
         )
         return asyncio.run(ex.run(self.graph()))
 

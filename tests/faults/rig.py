@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import socket
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.executor import Executor, NodeResult, Outcome
 from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.journal import JobRow, JobStateName, Journal
+from shotrelay.engine.settings import ExecutorHooks, ExecutorSettings
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.providers.elevenlabs import ElevenLabsProvider
 from shotrelay.providers.fal import FalProvider
@@ -31,13 +31,11 @@ from shotrelay.providers.veo import VeoProvider
 from shotrelay.relay.compile import build_graph
 from shotrelay.spec.models import Character, DialogueLine, Project, Shot
 from shotrelay.spec.vocabulary import Stage, Task
+from shotrelay.testing import FakeProvider, NoSleep, Packet, compile_plain, last_frame_fake
+from shotrelay.testing import model as fake_model
 
 from .protocols import PROTOCOLS
 from .provider_server import ProviderServer
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
-from shotrelay.testing import FakeProvider, NoSleep, Packet, compile_plain, last_frame_fake
-from shotrelay.testing import model as fake_model
 
 #: A key distinctive enough that a leak is caught.
 SECRET = "sk-FAULTS-leakcheck-51c2e0"
@@ -229,13 +227,9 @@ class Rig:
             self.store,
             self.providers,
             self.models,
-            budget_usd=self.budget,
-            on_event=self._on_event,
-            sleep=self.sleep,
-            rand=lambda: 0.5,
-            extract_last_frame=last_frame_fake,
+            ExecutorSettings(budget_usd=self.budget, sleep=self.sleep, rand=lambda: 0.5, **kw),
+            ExecutorHooks(on_event=self._on_event, extract_last_frame=last_frame_fake),
             scratch=self.tmp / "scratch",
-            **kw,
         )
         return asyncio.run(ex.run(self.graph()))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from shotrelay.engine.jobs import Job, JobNode, provider_request
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.recovery import IN_FLIGHT, recover
 from shotrelay.engine.retry import RetryPolicy
+from shotrelay.engine.settings import ExecutorSettings, Recompile
 from shotrelay.engine.slots import ModelSlots, Slots
 from shotrelay.engine.stop import Stop
 from shotrelay.engine.store import ArtifactStore
@@ -51,14 +52,10 @@ class CallRunner:
         store: ArtifactStore,
         providers: Mapping[str, Provider],
         models: Mapping[str, ModelProfile],
+        settings: ExecutorSettings,
         *,
-        budget_usd: float | None,
         emit: Callable[[EngineEvent], None] | None,
-        sleep: Callable[[float], Awaitable[None]],
-        rand: Callable[[], float],
-        retry: RetryPolicy,
-        resubmit_unknown: bool,
-        recompile: Callable[[JobNode, ModelProfile], tuple[str, str]] | None,
+        recompile: Recompile | None,
         scratch: Path,
         slots: Slots | None = None,
     ) -> None:
@@ -66,19 +63,18 @@ class CallRunner:
         self.store = store
         self.providers = providers
         self.models = models
-        self.budget_usd = budget_usd
+        self.budget_usd = settings.budget_usd
         self.emit = emit
-        self.sleep = sleep
-        self.rand = rand
-        self.retry = retry
-        self.resubmit_unknown = resubmit_unknown
+        self.sleep = settings.sleep
+        self.rand = settings.rand
+        self.retry = settings.retry
+        self.resubmit_unknown = settings.resubmit_unknown
+        self.project_ref = settings.project_ref
         self.recompile = recompile
         self.scratch = scratch
         self.slots = slots or ModelSlots()
-        #: How messages name the project in the commands they suggest.
-        self.project_ref = "<project>"
-        self._accounts: dict[str, asyncio.Semaphore | None] = {}
         self.unusable: dict[str, str] = {}
+        self._accounts: dict[str, asyncio.Semaphore | None] = {}
 
     # -- the chain --------------------------------------------------------------------------
 

@@ -8,9 +8,8 @@ transient errors with backoff and stopping a branch cleanly when the budget woul
 from __future__ import annotations
 
 import asyncio
-import random
 import shutil
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,40 +17,33 @@ from pydantic import BaseModel, ConfigDict
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.calls import CallRunner
-from shotrelay.engine.events import EngineEvent, EventCallback
+from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.jobs import HANDOFF, Job, JobNode
 from shotrelay.engine.journal import JobStateName, Journal
-from shotrelay.engine.retry import RetryPolicy
-from shotrelay.engine.slots import Slots
+from shotrelay.engine.settings import (
+    ExecutorHooks,
+    ExecutorSettings,
+    Scorer,
+    TakeResult,
+    first_success,
+)
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import EngineError, IntegrityError
 from shotrelay.providers.base import Provider
 
-__all__ = ["Executor", "NodeResult", "Outcome", "Scorer", "TakeResult", "first_success"]
+__all__ = [
+    "Executor",
+    "ExecutorHooks",
+    "ExecutorSettings",
+    "NodeResult",
+    "Outcome",
+    "Scorer",
+    "TakeResult",
+    "first_success",
+]
 
 S = JobStateName
-
-
-class TakeResult(BaseModel):
-    """A finished take, as the scorer sees it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    take: int
-    key: str
-    artifact: str
-    path: Path
-    model: str
-
-
-#: (shot id, successful takes in take order) -> chosen take number, or None for the first.
-Scorer = Callable[[str, list[TakeResult]], int | None]
-
-
-def first_success(shot_id: str, takes: list[TakeResult]) -> int | None:
-    """The default scorer: the first take that succeeded."""
-    return takes[0].take if takes else None
 
 
 class NodeResult(BaseModel):
@@ -97,42 +89,31 @@ class Executor:
         store: ArtifactStore,
         providers: Mapping[str, Provider],
         models: Mapping[str, ModelProfile],
+        settings: ExecutorSettings | None = None,
+        hooks: ExecutorHooks | None = None,
         *,
-        budget_usd: float | None = None,
-        on_event: EventCallback | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        rand: Callable[[], float] = random.random,
-        retry: RetryPolicy | None = None,
-        resubmit_unknown: bool = False,
-        scorer: Scorer = first_success,
-        recompile: Callable[[JobNode, ModelProfile], tuple[str, str]] | None = None,
-        extract_last_frame: Callable[[Path, Path], Path] | None = None,
         scratch: Path | None = None,
-        verify_cached: bool = True,
-        slots: Slots | None = None,
     ) -> None:
+        settings = settings or ExecutorSettings()
+        hooks = hooks or ExecutorHooks()
         self.journal = journal
         self.store = store
         self.models = models
-        self.on_event = on_event
-        self.scorer = scorer
-        self.extract_last_frame = extract_last_frame
-        self.verify_cached = verify_cached
+        self.on_event = hooks.on_event
+        self.scorer = hooks.scorer
+        self.extract_last_frame = hooks.extract_last_frame
+        self.verify_cached = settings.verify_cached
         self.scratch = scratch or store.root.parent / "scratch"
         self.calls = CallRunner(
             journal,
             store,
             providers,
             models,
-            budget_usd=budget_usd,
-            emit=self.emit if on_event is not None else None,
-            sleep=sleep,
-            rand=rand,
-            retry=retry or RetryPolicy(),
-            resubmit_unknown=resubmit_unknown,
-            recompile=recompile,
+            settings,
+            emit=self.emit if hooks.on_event is not None else None,
+            recompile=hooks.recompile,
             scratch=self.scratch,
-            slots=slots,
+            slots=hooks.slots,
         )
 
     def emit(self, event: EngineEvent) -> None:

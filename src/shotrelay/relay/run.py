@@ -18,6 +18,7 @@ from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import Journal
 from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.retry import RetryPolicy
+from shotrelay.engine.settings import ExecutorHooks, ExecutorSettings
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
 from shotrelay.errors import EngineError
@@ -182,19 +183,23 @@ async def run_async(
             store,
             provs,
             models,
-            budget_usd=project.budget_usd,
-            on_event=on_event,
-            sleep=hooks.sleep or asyncio.sleep,
-            rand=hooks.rand or _random(),
-            retry=hooks.retry,
-            resubmit_unknown=resubmit_unknown,
-            scorer=hooks.scorer,
-            recompile=_recompiler(project, compile_fn, packets),
-            extract_last_frame=hooks.extract_last_frame or _default_last_frame,
+            ExecutorSettings(
+                budget_usd=project.budget_usd,
+                retry=hooks.retry or RetryPolicy(),
+                resubmit_unknown=resubmit_unknown,
+                sleep=hooks.sleep or asyncio.sleep,
+                rand=hooks.rand or _random(),
+                project_ref=str(project_path),
+            ),
+            ExecutorHooks(
+                on_event=on_event,
+                scorer=hooks.scorer,
+                recompile=_recompiler(project, compile_fn, packets),
+                extract_last_frame=hooks.extract_last_frame or _default_last_frame,
+                slots=due.slots,
+            ),
             scratch=ws.scratch,
-            slots=due.slots,
         )
-        executor.calls.project_ref = str(project_path)
         cutter = hooks.cutter or default_cutter
         # 1. The animatic: every shot on the local previs and camera models.
         agraph = build_graph(

@@ -16,7 +16,7 @@ from shotrelay.engine.events import EngineEvent
 from shotrelay.engine.executor import Executor, Outcome, TakeResult
 from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.journal import JobStateName, Journal
-from shotrelay.engine.retry import RetryPolicy
+from shotrelay.engine.settings import ExecutorHooks, ExecutorSettings
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.relay.compile import build_graph
 from shotrelay.route.plan import RoutePlan
@@ -187,14 +187,13 @@ async def _studio(
             stores[name],
             providers,
             by_id,
-            budget_usd=sp.budget_usd,
-            on_event=recorder(name),
-            rand=random.Random(f"{seed}:{name}").random,
-            retry=RetryPolicy(),
-            scorer=_best_take,
+            ExecutorSettings(
+                budget_usd=sp.budget_usd,
+                rand=random.Random(f"{seed}:{name}").random,
+                verify_cached=False,
+            ),
+            ExecutorHooks(on_event=recorder(name), scorer=_best_take, slots=slots[name]),
             scratch=root / name / "scratch",
-            verify_cached=False,
-            slots=slots[name],
         )
         outcome = await executor.run(graphs[name])
         return outcome, loop.time()

@@ -1,0 +1,77 @@
+"""How an executor is set up: its policies (money, retries, clocks) and what its driver plugs
+in (events, the take scorer, prompt recompiling, last frames, slots), each one typed object."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from shotrelay.catalog.profile import ModelProfile
+from shotrelay.engine.events import EventCallback
+from shotrelay.engine.jobs import JobNode
+from shotrelay.engine.retry import RetryPolicy
+from shotrelay.engine.slots import Slots
+
+__all__ = [
+    "ExecutorHooks",
+    "ExecutorSettings",
+    "Recompile",
+    "Scorer",
+    "TakeResult",
+    "first_success",
+]
+
+
+class TakeResult(BaseModel):
+    """A finished take, as the scorer sees it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    take: int
+    key: str
+    artifact: str
+    path: Path
+    model: str
+
+
+#: (shot id, successful takes in take order) -> chosen take number, or None for the first.
+Scorer = Callable[[str, list[TakeResult]], int | None]
+#: (node, fallback model) -> (prompt, negative prompt) in that model's dialect.
+Recompile = Callable[[JobNode, ModelProfile], tuple[str, str]]
+
+
+def first_success(shot_id: str, takes: list[TakeResult]) -> int | None:
+    """The default scorer: the first take that succeeded."""
+    return takes[0].take if takes else None
+
+
+@dataclass(frozen=True)
+class ExecutorSettings:
+    """How an executor spends, retries and waits."""
+
+    budget_usd: float | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: Submit again a job whose earlier submission's outcome is unknown (a person's decision).
+    resubmit_unknown: bool = False
+    #: Re-hash a cached artifact before trusting it.
+    verify_cached: bool = True
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    rand: Callable[[], float] = random.random
+    #: How messages name the project in the commands they suggest.
+    project_ref: str = "<project>"
+
+
+@dataclass(frozen=True)
+class ExecutorHooks:
+    """What the executor's driver plugs in; None means "not used"."""
+
+    on_event: EventCallback | None = None
+    scorer: Scorer = first_success
+    recompile: Recompile | None = None
+    extract_last_frame: Callable[[Path, Path], Path] | None = None
+    slots: Slots | None = None
