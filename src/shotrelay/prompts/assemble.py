@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shotrelay.prompts.dialect import Dialect
+from shotrelay.prompts.english import is_verb, join_subject_action
 
 __all__ = ["Fitted", "cut_words", "fit", "render"]
 
@@ -23,8 +24,14 @@ def render(dialect: Dialect, parts: list[tuple[str, str]], sentences: bool | Non
     parts = [(n, t.strip()) for n, t in parts if t.strip()]
     for i, (name, text) in enumerate(parts):
         following = parts[i + 1][0] if i + 1 < len(parts) else None
+        if following == "action" and not _starts_with_verb(parts[i + 1][1]):
+            # "The camera pushes in as <subject> <verb>" needs a verb; a phrase takes "on".
+            following = None
         joiner = dialect.joiner(previous, name, following) if previous else None
-        if joiner is not None and units:
+        if joiner == " " and name == "action" and units:
+            # "a sunlit loft, morning light spills ..." not "a sunlit loft morning light ...".
+            units[-1] = join_subject_action(units[-1].rstrip(". "), text)
+        elif joiner is not None and units:
             units[-1] = units[-1].rstrip(". ") + joiner + text
         else:
             units.append(text)
@@ -32,6 +39,11 @@ def render(dialect: Dialect, parts: list[tuple[str, str]], sentences: bool | Non
     if dialect.sentences if sentences is None else sentences:
         return " ".join(_sentence(u) for u in units)
     return ", ".join(u.strip().rstrip(".") for u in units)
+
+
+def _starts_with_verb(text: str) -> bool:
+    first = text.split()[0].strip(",.;:") if text.split() else ""
+    return is_verb(first, plural_subject=True)
 
 
 def cut_words(text: str, limit: int) -> str:

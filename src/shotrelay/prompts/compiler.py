@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -69,8 +70,16 @@ def compile_prompt(
     project: Project,
     model: ModelProfile,
     packet: ContextPacket | None = None,
+    *,
+    keep: Sequence[str] = (),
+    fix: Sequence[str] = (),
+    omit: Sequence[str] = (),
 ) -> CompiledPrompt:
-    """The prompt for ``stage`` of ``shot`` on ``model``, in the model's dialect (pure)."""
+    """The prompt for ``stage`` of ``shot`` on ``model``, in the model's dialect (pure).
+
+    ``keep`` and ``fix`` are a person's own preserve and correct items for finishing stages;
+    parts named in ``omit`` are left out.
+    """
     d = dialect(model.dialect)
     packet = packet if packet is not None else build_packet(project, shot)
     limit = _limit(d, model)
@@ -84,13 +93,14 @@ def compile_prompt(
     if stage in (Stage.KEYFRAME, Stage.GENERATE):
         raw = visual_parts(stage, shot, model, packet, d)
         raw["avoid"] = inline
+        raw.update({name: "" for name in omit})
         tags = reference_tags(packet, d, model) if stage is Stage.KEYFRAME else {}
         order = d.still_order if stage is Stage.KEYFRAME else d.order
         named = [(n, apply_tags(d.wrap(n, raw[n]), tags)) for n in order if raw.get(n)]
         fitted = fit(d, named, limit, d.drop_order)
         extra = {"references": "; ".join(f"{t}={p}" for t, p in tags.values())} if tags else {}
     else:
-        raw = finishing_parts(stage, shot, project, packet)
+        raw = finishing_parts(stage, shot, project, packet, keep, fix)
         raw["avoid"] = inline
         order = [*FINISH_ORDER, "avoid"]
         named = [(n, d.wrap(n, raw[n])) for n in order if raw.get(n)]

@@ -114,7 +114,10 @@ def split_subject(clause: str) -> tuple[str, str]:
         token = re.sub(r"[^\w'-]", "", word)
         if i >= 6:
             break
-        if is_verb(token, plural_subject=_plural(words[:i])) and (i > 0 or _starts_action(token)):
+        ing = i > 0 and _forms().get(token.lower()) == "ing"
+        if ing or (
+            is_verb(token, plural_subject=_plural(words[:i])) and (i > 0 or _starts_action(token))
+        ):
             return " ".join(words[:i]), " ".join(words[i:])
         following = re.sub(r"[^\w'-]", "", words[1]) if len(words) > 1 else ""
         bare = _forms().get(token.lower()) == "base" and not _starts_action(following)
@@ -125,7 +128,7 @@ def split_subject(clause: str) -> tuple[str, str]:
 
 
 def _starts_action(token: str) -> bool:
-    return _forms().get(token.lower()) == "third"
+    return _forms().get(token.lower()) in ("third", "ing")
 
 
 _ARTICLE = re.compile(r"^(a|an)\s+", re.I)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.continuity import ContextPacket
@@ -84,13 +85,17 @@ def visual_parts(
     continuity = prompt_notes(packet.continuity)
     if packet.handoff and not still:
         continuity.insert(0, "continues seamlessly from the previous shot's last frame")
+    setting = packet.setting
+    told = f"{shot.subject} {'' if still else shot.action}".lower()
+    if setting and setting.lower().removeprefix("the ").removeprefix("a ") in told:
+        setting = ""  # the subject or action already says where ("a sunlit loft office")
     parts = {
         "still": dialect.still if still else "",
         "shot": ", ".join(w for w in shot_words if w),
         "subject": _subject(shot, packet),
         "action": "" if still else shot.action,
         "camera": "" if still else dialect.camera[shot.camera],
-        "setting": packet.setting,
+        "setting": setting,
         "lighting": packet.lighting,
         "palette": palette_words(packet.palette),
         "style": _style(packet, dialect),
@@ -140,12 +145,21 @@ def _targets(packet: ContextPacket) -> str:
 
 
 def finishing_parts(
-    stage: Stage, shot: Shot, project: Project, packet: ContextPacket
+    stage: Stage,
+    shot: Shot,
+    project: Project,
+    packet: ContextPacket,
+    keep: Sequence[str] = (),
+    fix: Sequence[str] = (),
 ) -> dict[str, str]:
-    """Preserve / correct / match parts of an edit or finishing (lipsync, upscale, ...) prompt."""
+    """Preserve / correct / match parts of an edit or finishing (lipsync, upscale, ...) prompt.
+
+    ``keep`` and ``fix`` (a person's "keep X, fix Y") come first in preserve and replace the
+    stage's default correction.
+    """
     who = _and([c.name for c in packet.characters])
     identity = f"the identity and look of {who}" if who else f"the look of {_subject(shot, packet)}"
-    preserve = [identity, "framing", "composition", "timing"]
+    preserve = [*keep, identity, "framing", "composition", "timing"]
     match stage:
         case Stage.EDIT:
             preserve += ["camera move"]
@@ -166,6 +180,8 @@ def finishing_parts(
             )
         case _:
             raise ValueError(f"{stage} is not an edit or finishing stage")
+    if fix:
+        correct = "; ".join(fix)
     return {"preserve": _and(preserve), "correct": correct, "match": _targets(packet)}
 
 

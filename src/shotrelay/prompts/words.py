@@ -25,6 +25,11 @@ class Words(BaseModel):
     camera: dict[CameraMove, list[str]]
     lighting: list[str]
     filler: list[str]
+    mood: list[str]
+    keep: list[str]
+    fix: list[str]
+    fix_kept: list[str]
+    places: list[str]
 
 
 @cache
