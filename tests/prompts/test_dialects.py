@@ -49,7 +49,8 @@ def test_generate_parts_follow_the_dialect_order(
     shot = project.shot("s2")
     compiled = compile_prompt(Stage.GENERATE, shot, project, make_model(name))
     positions = {
-        p: compiled.text.find(compiled.parts[p]) for p in ("subject", "setting", "lighting")
+        p: compiled.text.lower().find(compiled.parts[p].lower())
+        for p in ("subject", "setting", "lighting")
     }
     expected = sorted(positions, key=dialect(name).order.index)
     assert all(p >= 0 for p in positions.values()), positions
@@ -63,11 +64,33 @@ def test_runway_leads_with_the_camera_as_one_sentence(
     assert text.startswith("The camera slowly pushes in as Maya types a note on her laptop.")
 
 
-def test_kling_writes_comma_separated_descriptors(project: Project, make_model: MakeModel) -> None:
+def test_kling_leads_with_the_action_then_one_camera_move_in_sentences(
+    project: Project, make_model: MakeModel
+) -> None:
+    # Kling's camera-control guide: subject and one motion, one camera move, then lens and light.
     text = compile_prompt(Stage.GENERATE, project.shot("s2"), project, make_model("kling")).text
-    assert text.startswith("Maya types a note on her laptop, medium close-up, ")
-    assert "slow push-in" in text
-    assert ". " not in text
+    assert text.startswith("Maya types a note on her laptop. Slow push-in. Medium close-up, ")
+
+
+def test_every_provider_dialect_names_a_dated_guide() -> None:
+    generic = {"finishing", "llm", "local", "plain", "pika"}
+    for name, d in dialects().items():
+        if name in generic:
+            continue
+        assert d.guides, f"{name} cites no prompting guide"
+        for guide in d.guides:
+            assert guide.url.startswith("https://") and guide.follows
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", guide.date)
+
+
+def test_flux_leads_a_keyframe_with_the_subject_and_gpt_image_with_the_scene(
+    project: Project, make_model: MakeModel
+) -> None:
+    shot = project.shot("s2")
+    flux = compile_prompt(Stage.KEYFRAME, shot, project, make_model("flux")).text
+    assert flux.startswith("Maya.") or flux.startswith("Maya ")
+    gpt = compile_prompt(Stage.KEYFRAME, shot, project, make_model("gpt-image")).text
+    assert gpt.startswith("Set in a sunlit loft office.")
 
 
 @pytest.mark.parametrize(

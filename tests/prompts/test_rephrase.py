@@ -94,7 +94,7 @@ def test_rephrase_compiles_into_each_models_dialect(make_model: MakeModel) -> No
     kling = rephrase(rough, Stage.GENERATE, make_model("kling"))
     assert runway.text.startswith("The camera slowly pushes in on the laptop.")
     assert hailuo.text.startswith("The laptop [Push in].")
-    assert kling.text.startswith("the laptop, close-up, 50mm lens, slow push-in, moody blue light")
+    assert kling.text.startswith("The laptop. Slow push-in. Close-up, 50mm lens. Moody blue light.")
     assert {runway.dialect, hailuo.dialect, kling.dialect} == {"runway", "hailuo", "kling"}
     assert runway.parts["lighting"] == "moody blue light"
 

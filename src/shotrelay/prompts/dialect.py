@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from shotrelay.errors import CatalogError
 from shotrelay.spec.vocabulary import CameraMove, Framing, Lens
 
-__all__ = ["PARTS", "Dialect", "NegativeMode", "dialect", "dialects"]
+__all__ = ["PARTS", "Dialect", "Guide", "NegativeMode", "dialect", "dialects"]
 
 #: Names of the parts a shot prompt is made of.
 PARTS: tuple[str, ...] = (
@@ -44,6 +44,18 @@ class NegativeMode(StrEnum):
     DROP = "drop"
 
 
+class Guide(BaseModel):
+    """A published prompting guide a dialect follows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    url: str = Field(pattern=r"^https://")
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    dated: str = Field("published", pattern="^(published|checked)$")
+    follows: str
+
+
 class Dialect(BaseModel):
     """One model family's prompt language."""
 
@@ -68,6 +80,7 @@ class Dialect(BaseModel):
     lens: dict[Lens, str]
     camera: dict[CameraMove, str]
     still: str
+    guides: list[Guide] = Field(default_factory=list)
 
     def wrap(self, part: str, text: str) -> str:
         """The part's text inside the dialect's template for it."""
