@@ -224,7 +224,10 @@ def run(
         bool,
         typer.Option(
             "--resubmit-unknown",
-            help="Resubmit paid jobs a crash left in 'submitting' (may pay twice).",
+            help=(
+                "Submit again the paid jobs whose outcome is unknown (after checking the "
+                "provider's dashboard: this may pay twice); `status` lists them."
+            ),
         ),
     ] = False,
     takes: Annotated[int | None, typer.Option(help="Takes per shot (overrides the file).")] = None,
