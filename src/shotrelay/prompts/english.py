@@ -146,7 +146,8 @@ def join_subject_action(subject: str, action: str) -> str:
     if not subject or not action:
         return subject or action
     first = re.sub(r"[^\w'-]", "", action.split()[0])
-    if is_verb(first, plural_subject=True) or first.lower() in ("as", "while", "and"):
+    running = is_verb(first, plural_subject=True) or _forms().get(first.lower()) == "ing"
+    if running or first.lower() in ("as", "while", "and"):
         return f"{subject} {action}"
     return f"{subject}, {action}"
 
