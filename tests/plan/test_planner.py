@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -76,7 +77,7 @@ def test_note_taking_brief_plans_establish_to_product() -> None:
     assert "end card" in shots[-1].subject  # an ad closes on an end card
     assert all("startup" in s.setting for s in shots)
     cameras = [s.camera for s in shots]
-    assert all(a != b for a, b in zip(cameras, cameras[1:], strict=False))  # no move twice running
+    assert all(a != b for a, b in itertools.pairwise(cameras))  # no move twice running
 
 
 def test_plan_is_deterministic() -> None:

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from shotrelay.catalog.profile import Inputs, Latency, ModelProfile, Pricing
 from shotrelay.catalog.loader import builtin_models
+from shotrelay.catalog.profile import Inputs, Latency, ModelProfile, Pricing
 from shotrelay.plan import plan_project
 from shotrelay.prompts import compile_prompt, dialects, rephrase
 from shotrelay.prompts.english import english, is_verb
 from shotrelay.spec import Project, Stage, load_project
-
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BRIEFS = [
