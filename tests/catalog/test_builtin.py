@@ -101,8 +101,8 @@ def test_local_dub_says_lips_do_not_move_and_scores_low(catalog: Catalog) -> Non
         assert dub.score(axis) < min(m.score(axis) for m in cloud)
 
 
-def test_sora_is_deprecated_and_gpt_image_1_is_absent(catalog: Catalog) -> None:
-    assert catalog.get("sora-2").status is ModelStatus.DEPRECATED
+def test_sora_is_retired_and_gpt_image_1_is_absent(catalog: Catalog) -> None:
+    assert catalog.get("sora-2").status is ModelStatus.RETIRED
     assert not [m for m in catalog if m.api_model == "gpt-image-1"]
     assert any(m.api_model.startswith("gpt-image-2") for m in catalog)
 
@@ -137,7 +137,7 @@ def test_fal_rows_map_each_task_to_its_endpoint(catalog: Catalog) -> None:
     kling = catalog.get("kling-v2.5-turbo")
     assert kling.endpoint(Task.TEXT_TO_VIDEO).endswith("/text-to-video")
     assert kling.endpoint(Task.IMAGE_TO_VIDEO).endswith("/image-to-video")
-    assert catalog.get("veo-3.1").endpoint(Task.TEXT_TO_VIDEO) == "veo-3.1-generate-001"
+    assert catalog.get("veo-3.1").endpoint(Task.TEXT_TO_VIDEO) == "veo-3.1-generate-preview"
 
 
 def test_builtin_rows_are_parsed_once() -> None:

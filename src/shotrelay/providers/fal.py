@@ -123,9 +123,10 @@ FAMILIES: tuple[FalFamily, ...] = (
     ),
     FalFamily(match="kling", inputs={"first_frame": "image_url", "last_frame": "tail_image_url"},
               seed=False),
-    FalFamily(match="hailuo-2.3/pro/", inputs={"first_frame": "image_url"}, **_NO_VIDEO_KNOBS),
-    FalFamily(match="hailuo-2.3-fast/pro/", inputs={"first_frame": "image_url"},
-              **_NO_VIDEO_KNOBS),
+    FalFamily(match="hailuo-2.3/pro/", duration="none", aspect_ratio=False,
+              negative_prompt=False, seed=False),
+    FalFamily(match="hailuo-2.3-fast/pro/", duration="none", aspect_ratio=False,
+              negative_prompt=False, seed=False),
     FalFamily(
         match="minimax",
         inputs={"first_frame": "image_url", "last_frame": "end_image_url"},

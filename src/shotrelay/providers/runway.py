@@ -1,8 +1,10 @@
 """Runway API: image_to_video, text_to_video, video_to_video, text_to_image and video_upscale
-tasks, polled at ``/v1/tasks/{id}``.
+(the Magnific upscaler and ``enhance_frame_rate``) tasks, polled at ``/v1/tasks/{id}``.
 
 Fields go camelCase on the wire; every request carries ``X-Runway-Version``. Local inputs are
-inlined as ``data:`` URIs (Runway documents up to 5 MB for images). A failure code starting
+inlined as ``data:`` URIs (the SDK's types document up to 5 MB for images and videos). Which
+ratios and frame positions a model takes follow runwayml 5.24.0's request types, which the
+tests turn into schemas and check every body against. A failure code starting
 with ``SAFETY`` is a moderation refusal; ``THROTTLED`` means queued behind the account's
 concurrency. Cost is ``cost.credits`` x $0.01 when the task reports it.
 """
@@ -28,7 +30,8 @@ from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, data_
 from shotrelay.spec.vocabulary import Task
 
 __all__ = [
-    "API_VERSION", "IMAGE_RATIOS", "VIDEO_RATIOS", "RunwayProvider", "pick_ratio", "prompt_tags",
+    "API_VERSION", "FRAME_RATES", "IMAGE_RATIOS", "LAST_FRAME_MODELS", "MODEL_RATIOS",
+    "VIDEO_RATIOS", "RunwayProvider", "pick_ratio", "prompt_tags",
 ]  # fmt: skip
 
 API_VERSION = "2024-11-06"
@@ -42,13 +45,28 @@ IMAGE_RATIOS = (
     "720:960", "1680:720",
 )  # fmt: skip
 
+#: Ratios a model takes for a task where they differ from the task's default list.
+MODEL_RATIOS: dict[tuple[str, Task], tuple[str, ...]] = {
+    ("gen4.5", Task.TEXT_TO_VIDEO): ("1280:720", "720:1280"),
+}
+#: Models whose ``promptImage`` takes ``position: "last"`` (the rest take "first" only).
+LAST_FRAME_MODELS = frozenset({
+    "veo3.1", "veo3.1_fast", "kling2.5_turbo_pro", "kling3.0_pro", "kling3.0_standard",
+    "kling3.0_4k", "klingO3_pro", "klingO3_standard", "klingO3_4k", "seedance2",
+    "seedance2_fast", "seedance2_mini", "seedance2_5", "gemini_omni_flash_1.1", "h3_max",
+})  # fmt: skip
+#: ``enhance_frame_rate``'s whole-number output rates.
+FRAME_RATES = (24, 25, 30, 48, 50, 60, 120)
+
 _PATHS: dict[Task, str] = {
     Task.IMAGE_TO_VIDEO: "/v1/image_to_video",
     Task.TEXT_TO_VIDEO: "/v1/text_to_video",
     Task.VIDEO_TO_VIDEO: "/v1/video_to_video",
     Task.TEXT_TO_IMAGE: "/v1/text_to_image",
     Task.UPSCALE: "/v1/video_upscale",
+    Task.INTERPOLATE: "/v1/video_upscale",
 }
+_FINISHING = (Task.UPSCALE, Task.INTERPOLATE)
 #: ``failureCode`` prefixes (https://docs.dev.runwayml.com/errors/task-failures/): SAFETY.* is
 #: moderation (never retry); ASSET.INVALID / INPUT_PREPROCESSING.* (other than its SAFETY
 #: codes) refuse the inputs; INTERNAL.* and anything else is a remote failure.
@@ -58,7 +76,7 @@ _INPUT = ("ASSET.INVALID", "INPUT_PREPROCESSING")
 #: "a JSON response with an error member"); these words are the last resort for it.
 _NO_CREDITS = ("enough credits", "insufficient credits", "out of credits")
 _IMAGE_LIMIT = 5 * 1024 * 1024
-_VIDEO_LIMIT = 16 * 1024 * 1024
+_VIDEO_LIMIT = 5 * 1024 * 1024
 
 
 def pick_ratio(width: float, height: float, choices: tuple[str, ...]) -> str:
@@ -93,6 +111,15 @@ def _size(params: dict[str, Any]) -> tuple[float, float]:
         return 1280.0, 720.0
 
 
+def _frame_rate(params: dict[str, Any]) -> int:
+    """The output rate for ``enhance_frame_rate``: ``target_fps``, else fps x factor, rounded
+    to the nearest rate the task takes."""
+    target = params.get("target_fps") or float(params.get("fps") or 24) * float(
+        params.get("factor") or 2
+    )
+    return min(FRAME_RATES, key=lambda r: abs(r - float(target)))
+
+
 class RunwayProvider(HttpProvider):
     """Runway's developer API (``api.dev.runwayml.com``)."""
 
@@ -106,20 +133,28 @@ class RunwayProvider(HttpProvider):
     def request_body(self, request: JobRequest) -> dict[str, Any]:
         """Runway's JSON for ``request``."""
         task, params, inputs = request.task, request.params, request.inputs
-        body: dict[str, Any] = {"model": request.model.endpoint(task)}
-        if request.prompt:
+        model = request.model.endpoint(task)
+        body: dict[str, Any] = {"model": model}
+        if request.prompt and task not in _FINISHING:
             body["promptText"] = request.prompt
         width, height = _size(params)
         choices = {Task.TEXT_TO_IMAGE: IMAGE_RATIOS, Task.VIDEO_TO_VIDEO: EDIT_RATIOS}
-        if task is not Task.UPSCALE:
-            body["ratio"] = params.get("ratio") or pick_ratio(
-                width, height, choices.get(task, VIDEO_RATIOS)
-            )
+        if task not in _FINISHING:
+            allowed = MODEL_RATIOS.get((model, task), choices.get(task, VIDEO_RATIOS))
+            wanted = params.get("ratio")
+            body["ratio"] = wanted if wanted in allowed else pick_ratio(width, height, allowed)
         if task in (Task.IMAGE_TO_VIDEO, Task.TEXT_TO_VIDEO) and params.get("clip_seconds"):
             body["duration"] = round(float(params["clip_seconds"]))
         if task is Task.IMAGE_TO_VIDEO:
             first = self._image(request, "first_frame", required=True)
             if "last_frame" in inputs:
+                if model not in LAST_FRAME_MODELS:
+                    raise self._error(
+                        InvalidInput,
+                        f"{model} takes a first frame only (no position 'last'); route the"
+                        " shot to a model with last_frame in the catalog",
+                        request.model.id,
+                    )
                 last = self._image(request, "last_frame")
                 body["promptImage"] = [
                     {"uri": first, "position": "first"},
@@ -127,12 +162,15 @@ class RunwayProvider(HttpProvider):
                 ]
             else:
                 body["promptImage"] = first
-        elif task in (Task.VIDEO_TO_VIDEO, Task.UPSCALE):
+        elif task in (Task.VIDEO_TO_VIDEO, *_FINISHING):
             if "video" not in inputs:
                 raise self._error(InvalidInput, f"{task} needs a video input", request.model.id)
             body["videoUri"] = data_uri(inputs["video"], max_bytes=_VIDEO_LIMIT, role="video")
             if task is Task.VIDEO_TO_VIDEO and "reference_0" in inputs:
-                body["references"] = [{"type": "image", "uri": self._image(request, "reference_0")}]
+                # aleph2 takes guidance images as keyframes (at 0..1 of the input's length).
+                body["keyframes"] = [{"uri": self._image(request, "reference_0"), "at": 0.0}]
+            if task is Task.INTERPOLATE:
+                body["targetFramerate"] = str(_frame_rate(params))
         elif task is Task.TEXT_TO_IMAGE:
             refs = sorted(r for r in inputs if r.startswith("reference_"))
             tags = list(params.get("reference_tags") or prompt_tags(request.prompt))
@@ -142,9 +180,9 @@ class RunwayProvider(HttpProvider):
             ]
             if not body["referenceImages"]:
                 del body["referenceImages"]
-        if request.seed is not None and task is not Task.UPSCALE:
+        if request.seed is not None and task not in _FINISHING:
             body["seed"] = request.seed
-        if params.get("public_figure_threshold"):
+        if params.get("public_figure_threshold") and task not in _FINISHING:
             body["contentModeration"] = {"publicFigureThreshold": params["public_figure_threshold"]}
         return body
 

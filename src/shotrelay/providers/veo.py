@@ -79,7 +79,7 @@ class VeoProvider(HttpProvider):
         refs = sorted(r for r in inputs if r.startswith("reference_"))[:3]
         if refs:
             instance["referenceImages"] = [
-                {"image": self._image(request, r), "referenceType": "asset"} for r in refs
+                {"image": self._image(request, r), "referenceType": "ASSET"} for r in refs
             ]
         parameters: dict[str, Any] = {"sampleCount": 1}
         if params.get("aspect") in _ASPECTS:
