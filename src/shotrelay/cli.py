@@ -92,12 +92,20 @@ def schema() -> None:
 def init(
     name: Annotated[str, typer.Argument(help="Folder to create, holding project.yaml.")],
     brief: Annotated[str, typer.Option(help="What the film is, in a sentence.")] = "",
-    length: Annotated[float, typer.Option(help="Target length in seconds.")] = 20.0,
-    aspect: Annotated[str, typer.Option(help="Aspect ratio, e.g. 16:9 or 9:16.")] = "16:9",
+    length: Annotated[
+        float | None, typer.Option(help="Target length in seconds (default: the brief's, or 20).")
+    ] = None,
+    aspect: Annotated[
+        str | None, typer.Option(help="Aspect ratio, e.g. 16:9 or 9:16 (default: the brief's).")
+    ] = None,
 ) -> None:
     """Create a project folder with a project.yaml to edit."""
     from shotrelay.api import init_project
+    from shotrelay.plan import DEFAULT_LENGTH, read_brief
 
+    said = read_brief(brief) if brief else None
+    length = length or (said.length if said else None) or DEFAULT_LENGTH
+    aspect = aspect or (said.aspect if said else None) or "16:9"
     path = init_project(Path(name), brief=brief, length=length, aspect=aspect)
     out.print(f"created {path}\nnext: shotrelay plan {name}")
 
@@ -114,12 +122,20 @@ def plan(
             help="Planner: rules (default) or name:model, e.g. anthropic or ollama:llama3.2."
         ),
     ] = None,
+    replan: Annotated[
+        bool, typer.Option("--replan", help="Plan again from the brief, replacing the shots.")
+    ] = False,
 ) -> None:
-    """Make the shot list from the brief (a written shot list is kept as is)."""
-    from shotrelay.api import plan_file
+    """Make the shot list from the brief (a written shot list is kept unless --replan)."""
+    from shotrelay.api import find_project_file
+    from shotrelay.catalog import load_catalog
+    from shotrelay.plan.files import plan_project_file
+    from shotrelay.plan.registry import get_planner
     from shotrelay.present import shots_table
 
-    result = plan_file(project, catalog_files=catalog or [], planner=planner)
+    models = load_catalog(catalog or []).models
+    file = find_project_file(project)
+    result = plan_project_file(file, models, get_planner(planner), replan=replan)
     if as_json:
         print_json([s.model_dump(mode="json") for s in result.project.shots])
         return
@@ -207,6 +223,8 @@ def rephrase(
         print_json(compiled.model_dump(mode="json"))
         return
     out.print(compiled.text, highlight=False)
+    if stage is Stage.TTS and compiled.parts.get("voice"):
+        out.print(f"[dim]voice:[/] {compiled.parts['voice']}", highlight=False)
     if compiled.negative:
         out.print(f"[dim]negative:[/] {compiled.negative}", highlight=False)
     if compiled.truncated:
