@@ -53,7 +53,7 @@ from shotrelay.spec.vocabulary import Stage
 if TYPE_CHECKING:
     from shotrelay.schedule.slots import SlotQueue
 
-__all__ = ["CatalogLike", "EngineHooks", "RunResult", "run", "run_async"]
+__all__ = ["CatalogLike", "EngineHooks", "RunResult", "route_available", "run", "run_async"]
 
 
 class CatalogLike(Protocol):
@@ -227,7 +227,7 @@ async def run_async(
         # 2. Route on what is available, then the structure gate.
         digests = shot_digests(project, journal)
         routed, kept = keep_finished(
-            _route(project, models_list, provs),
+            route_available(project, models_list, provs),
             read_route(ws.route),
             read_digests(ws.route_digests),
             digests,
@@ -376,9 +376,10 @@ def _load_providers() -> dict[str, Provider]:
     return load_providers()
 
 
-def _route(
+def route_available(
     project: Project, models: list[ModelProfile], providers: Mapping[str, Provider]
 ) -> RoutePlan:
+    """The project routed on the providers that are usable now (as ``run`` routes it)."""
     from shotrelay.route.router import route_project
 
     ready: set[str] = set()

@@ -242,14 +242,18 @@ _FRESH = "routed on the providers available now"
 
 def _plan(ws: Workspace) -> tuple[RoutePlan | None, str, str]:
     """(plan, error, source): the plan the last run recorded; before any run, a fresh route."""
-    from shotrelay.api import route_file
+    from shotrelay.catalog import load_catalog
+    from shotrelay.providers.registry import load_providers
     from shotrelay.relay.keep import read_route
+    from shotrelay.relay.run import route_available
 
     recorded = read_route(ws.route)  # None when missing or unreadable: route afresh
     if recorded is not None:
         return recorded, "", _RECORDED
     try:
-        return route_file(ws.project_file, available_only=True), "", _FRESH
+        project = load_project(ws.project_file, check_files=False)
+        plan = route_available(project, load_catalog().models, load_providers())
+        return plan, "", _FRESH
     except ShotrelayError as exc:
         return None, str(exc), _FRESH
 

@@ -1,4 +1,4 @@
-"""The Python API behind each command: project in, data out, no printing."""
+"""The project commands: schema, init, plan, route (and fitting a route to a deadline)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.catalog import Catalog, load_catalog
 from shotrelay.catalog.profile import ModelProfile
+from shotrelay.engine.workspace import PROJECT_FILE, project_file
 from shotrelay.errors import SpecError
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import dump_project, load_project
@@ -28,25 +29,19 @@ __all__ = [
     "plan_file",
     "provider_ready",
     "route_file",
+    "schema",
 ]
 
-PROJECT_FILE = "project.yaml"
+
+def find_project_file(path: Path | str) -> Path:
+    """The project file for a command argument: a .yaml file, a folder with project.yaml, or a
+    name whose .yaml file exists."""
+    return project_file(path)
 
 
-def find_project_file(path: Path) -> Path:
-    """The project file for a command argument: a .yaml file, or a folder with project.yaml."""
-    if path.is_dir():
-        candidate = path / PROJECT_FILE
-        if candidate.is_file():
-            return candidate
-        raise SpecError(
-            f"no {PROJECT_FILE} in this folder",
-            file=str(path),
-            fix=f"run `shotrelay init {path}` or pass the project's .yaml file",
-        )
-    if not path.exists() and path.suffix == "" and path.with_suffix(".yaml").is_file():
-        return path.with_suffix(".yaml")
-    return path
+def schema() -> dict[str, Any]:
+    """The JSON Schema of project files (for editor validation)."""
+    return Project.model_json_schema()
 
 
 def init_project(folder: Path, *, brief: str, length: float, aspect: str) -> Path:

@@ -1,0 +1,56 @@
+"""The public face: every ``shotrelay`` command as a typed Python function.
+
+The terminal, the browser studio and the agent interface all call these; each takes the
+project as a command argument would name it (a .yaml file, a folder holding project.yaml, or
+a name) and returns data. docs/api.md has an example per command.
+"""
+
+from shotrelay.api._deliver import contact_sheet, doctor, export, list_models, rephrase, report
+from shotrelay.api._project import (
+    PlanResult,
+    find_project_file,
+    fit_route_to_deadline,
+    init_project,
+    plan_file,
+    provider_ready,
+    route_file,
+    schema,
+)
+from shotrelay.api._run import (
+    WaitCallback,
+    abandon,
+    approve,
+    pick,
+    redo,
+    run_project,
+    run_studio,
+    status,
+)
+from shotrelay.relay import RunResult, StatusReport
+
+__all__ = [
+    "PlanResult",
+    "RunResult",
+    "StatusReport",
+    "WaitCallback",
+    "abandon",
+    "approve",
+    "contact_sheet",
+    "doctor",
+    "export",
+    "find_project_file",
+    "fit_route_to_deadline",
+    "init_project",
+    "list_models",
+    "pick",
+    "plan_file",
+    "provider_ready",
+    "redo",
+    "rephrase",
+    "report",
+    "route_file",
+    "run_project",
+    "run_studio",
+    "schema",
+    "status",
+]

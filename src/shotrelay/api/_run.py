@@ -1,0 +1,132 @@
+"""The running commands: run, studio, approve, redo, pick, abandon, status.
+
+Each takes the project as a command argument would name it (a .yaml file, a folder holding
+project.yaml, or a name) and returns data; nothing prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from shotrelay.api._project import find_project_file
+from shotrelay.engine.events import EventCallback
+from shotrelay.errors import ShotrelayError
+from shotrelay.relay import RunResult, StatusReport
+from shotrelay.relay import abandon as _abandon
+from shotrelay.relay import approve as _approve
+from shotrelay.relay import pick as _pick
+from shotrelay.relay import redo as _redo
+from shotrelay.relay import run as _run
+from shotrelay.relay import status as _status
+from shotrelay.relay.studio import run_studio_projects
+from shotrelay.spec.vocabulary import Stage
+
+__all__ = [
+    "WaitCallback",
+    "abandon",
+    "approve",
+    "pick",
+    "redo",
+    "run_project",
+    "run_studio",
+    "status",
+]
+
+#: Told once, with a line naming the holder, when a command waits for a project's lock.
+WaitCallback = Callable[[str], None]
+
+
+def run_project(
+    project: Path | str,
+    *,
+    auto_approve: bool = False,
+    resubmit_unknown: bool = False,
+    takes: int | None = None,
+    deadline: datetime | None = None,
+    on_event: EventCallback | None = None,
+    wait: bool = False,
+) -> RunResult:
+    """Animatic first, then (after approval) paid generation, finishing, the cut and the
+    manifest (``shotrelay run``)."""
+    return _run(
+        find_project_file(project),
+        auto_approve=auto_approve,
+        resubmit_unknown=resubmit_unknown,
+        takes=takes,
+        deadline=deadline,
+        on_event=on_event,
+        wait=wait,
+    )
+
+
+def run_studio(
+    projects: Sequence[Path | str],
+    *,
+    auto_approve: bool = False,
+    on_event_for: Callable[[str], EventCallback | None] = lambda _name: None,
+    wait: bool = False,
+    on_wait: WaitCallback | None = None,
+) -> list[RunResult | ShotrelayError]:
+    """Several projects at once on one queue of providers (``shotrelay studio``): a result
+    or the error, per project, in the order given."""
+    return run_studio_projects(
+        [find_project_file(p) for p in projects],
+        auto_approve=auto_approve,
+        on_event_for=on_event_for,
+        wait=wait,
+        on_wait=on_wait,
+    )
+
+
+def approve(project: Path | str, *, wait: bool = False, on_wait: WaitCallback | None = None) -> str:
+    """Lock the structure so the next run does paid generation (``shotrelay approve``)."""
+    return _approve(find_project_file(project), wait=wait, on_wait=on_wait)
+
+
+def redo(
+    project: Path | str,
+    shot_id: str,
+    stage: Stage | str | None = None,
+    *,
+    auto_approve: bool = False,
+    on_event: EventCallback | None = None,
+    wait: bool = False,
+) -> RunResult:
+    """Invalidate a shot's stage (all its stages when None) and what follows, then run
+    (``shotrelay redo``); a wait for the project's lock is told through ``on_event``."""
+    return _redo(
+        find_project_file(project),
+        shot_id,
+        stage,
+        auto_approve=auto_approve,
+        on_event=on_event,
+        wait=wait,
+    )
+
+
+def pick(
+    project: Path | str,
+    shot_id: str,
+    take: int,
+    *,
+    wait: bool = False,
+    on_wait: WaitCallback | None = None,
+) -> str:
+    """Use take ``take`` of a shot in the cut from the next run on (``shotrelay pick``)."""
+    return _pick(find_project_file(project), shot_id, take, wait=wait, on_wait=on_wait)
+
+
+def abandon(
+    project: Path | str, job: str, *, wait: bool = False, on_wait: WaitCallback | None = None
+) -> str:
+    """Give up on a job whose submission's outcome is unknown; its shot falls back
+    (``shotrelay abandon``)."""
+    return _abandon(find_project_file(project), job, wait=wait, on_wait=on_wait)
+
+
+def status(project: Path | str, *, last: int = 10) -> StatusReport:
+    """Jobs by state, money, approval, outputs, jobs that need a person, the last events
+    (``shotrelay status``)."""
+    return _status(find_project_file(project), last=last)
