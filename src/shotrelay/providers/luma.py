@@ -96,6 +96,7 @@ class LumaProvider(ListingHttpProvider):
         elif task is Task.VIDEO_TO_VIDEO:
             if "video" not in inputs:
                 raise self._error(InvalidInput, "modify needs a video input", request.model.id)
+            body["generation_type"] = "modify_video"  # required by lumaai's VideoModifyParams
             body["media"] = {"url": self._uri(request, "video")}
             body["mode"] = params.get("modify_mode", "flex_1")
             if "first_frame" in inputs:
