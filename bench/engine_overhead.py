@@ -9,21 +9,18 @@ writes (each state change committed), artifact store writes (fsync), hashing and
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from shotrelay.catalog.profile import Latency, ModelProfile, Pricing, PricingRule
-from shotrelay.edit import CutItem
 from shotrelay.engine import ArtifactStore, Executor, Journal
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
 from shotrelay.relay import EngineHooks, build_graph, run
-from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
-from shotrelay.spec.models import Format, Project, Shot
+from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage, Task
+from shotrelay.testing import FakeCutter, Packet, compile_plain, model, plan
 
 #: Where the temporary workspaces go: argv[2], e.g. /dev/shm to take the disk out of the figure.
 BASE: str | None = sys.argv[2] if len(sys.argv) > 2 else None
@@ -58,23 +55,9 @@ class Instant:
         return None
 
 
-def _model(model_id: str, tasks: list[Task]) -> ModelProfile:
-    return ModelProfile(
-        id=model_id,
-        provider="local",
-        name=model_id,
-        api_model=model_id,
-        tasks=tasks,
-        pricing=Pricing(rule=PricingRule.FREE),
-        latency=Latency(base_s=0.0),
-        local=True,
-        concurrency=64,
-    )
-
-
 MODELS = [
-    _model("local-previs", [Task.TEXT_TO_IMAGE]),
-    _model("local-camera", [Task.IMAGE_TO_VIDEO]),
+    model("local-previs", "local", [Task.TEXT_TO_IMAGE], local=True, concurrency=64),
+    model("local-camera", "local", [Task.IMAGE_TO_VIDEO], local=True, concurrency=64),
 ]
 
 
@@ -83,23 +66,6 @@ def _project(shots: int) -> Project:
         name="bench",
         shots=[Shot(duration=2, subject=f"subject {i}", action="moves") for i in range(shots)],
     )
-
-
-def _compile(
-    stage: Stage, shot: Shot, project: Project, model: ModelProfile, packet: Any
-) -> tuple[str, str]:
-    return f"{stage.value} {shot.subject} {shot.action}", ""
-
-
-class _Packet:
-    def __init__(self) -> None:
-        self.reference_images: list[Path] = []
-        self.handoff = False
-
-
-def _cutter(clips: list[CutItem], out: Path, fmt: Format, music: Path | None) -> Path:
-    out.write_text(json.dumps([c.shot_id for c in clips]))
-    return out
 
 
 def journal_only(jobs: int) -> float:
@@ -136,41 +102,18 @@ def journal_only(jobs: int) -> float:
 def journal_throughput(jobs: int, *, fsync: bool = True) -> float:
     """Jobs per second for one generate job per shot through journal, store and executor."""
     project = _project(jobs)
-    gen = MODELS[1]
-    plan = RoutePlan(
-        project="bench",
-        policy="bench",
-        shots=[
-            ShotRoute(
-                id=s.id,
-                role=s.role,
-                stages=[
-                    StageRoute(
-                        stage=Stage.GENERATE,
-                        task=Task.IMAGE_TO_VIDEO,
-                        model=gen.id,
-                        provider="local",
-                        cost=gen.pricing.estimate(),
-                        seconds=0.0,
-                        score=1.0,
-                        quality=1.0,
-                    )
-                ],
-            )
-            for s in project.shots
-        ],
-    )
+    gen_plan = plan(project, {Stage.GENERATE: (MODELS[1], [])})
     with tempfile.TemporaryDirectory(dir=BASE) as tmp:
         root = Path(tmp)
         store = ArtifactStore(root / "store", fsync=fsync)
         journal = Journal(root / "journal.sqlite")
         graph = build_graph(
             project,
-            plan,
+            gen_plan,
             {m.id: m for m in MODELS},
             store=store,
-            compile=_compile,
-            packets=lambda _s: _Packet(),
+            compile=compile_plain,
+            packets=lambda _s: Packet(),
         )
         provider = Instant("local")
         executor = Executor(
@@ -200,7 +143,7 @@ def noop_rerun(shots: int) -> tuple[float, float]:
 
         provider = Instant("local")
         hooks = EngineHooks(
-            compile=_compile, packets=lambda _p: lambda _s: _Packet(), cutter=_cutter
+            compile=compile_plain, packets=lambda _p: lambda _s: Packet(), cutter=FakeCutter()
         )
         kw: dict[str, Any] = {
             "providers": {"local": provider},
