@@ -144,7 +144,7 @@ def test_tagged_references_carry_their_tags_in_input_order(tmp_path: Path) -> No
 
 def test_a_fallback_is_priced_at_the_clip_length_it_renders() -> None:
     from shotrelay.catalog import load_catalog
-    from shotrelay.engine.graph import estimate_cost
+    from shotrelay.catalog.calls import call_cost as estimate_cost
 
     by_id = {m.id: m for m in load_catalog(use_env=False).models}
     sora = by_id["sora-2"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from shotrelay.catalog import builtin_models
+from shotrelay.catalog.calls import DRAFT_FROM, call_seconds
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.route import route_project
 from shotrelay.route.plan import RoutePlan
 from shotrelay.schedule.fit import Entry, fit
 from shotrelay.schedule.priority import ProjectTerms
-from shotrelay.schedule.tasks import DRAFT_FROM, call_seconds, plan_tasks
+from shotrelay.schedule.tasks import plan_tasks
 from shotrelay.schedule.trades import add_take, draft, faster_sibling, fewer_takes
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage

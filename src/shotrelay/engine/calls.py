@@ -8,10 +8,10 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from shotrelay.catalog.calls import call_cost
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.engine.collect import ZERO, fetch, transient, wait
 from shotrelay.engine.events import EngineEvent
-from shotrelay.engine.graph import estimate_cost
 from shotrelay.engine.jobs import Job, JobNode, provider_request
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.recovery import IN_FLIGHT, recover
@@ -185,7 +185,7 @@ class CallRunner:
         est = (
             node.estimate
             if model.id == node.model and node.estimate
-            else estimate_cost(model, node.params)
+            else call_cost(model, node.params)
         )
         tries = 0
         while True:

@@ -1,21 +1,18 @@
 """The job graph: nodes in dependency order (per shot keyframe -> generate takes -> select ->
-edit -> tts -> lipsync -> finishing), and what one call of a model costs.
+edit -> tts -> lipsync -> finishing).
 
 ``shotrelay.relay.compile`` builds it from a routed plan; the executor runs it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.engine.jobs import JobNode
-from shotrelay.spec.vocabulary import Task
 
-__all__ = ["SELECT", "JobGraph", "estimate_cost"]
+__all__ = ["SELECT", "JobGraph"]
 
 #: The step name of a node that chooses one take among a generate stage's takes.
 SELECT = "select"
@@ -42,23 +39,3 @@ class JobGraph(BaseModel):
             if any(d in out for d in node.deps):
                 out.add(node.id)
         return out
-
-
-def estimate_cost(model: ModelProfile, params: Mapping[str, Any]) -> CostEstimate:
-    """Cost of one call of ``model`` with these parameters (used for fallbacks).
-
-    A fallback renders the clip length *it* allows for the shot (e.g. Sora's 4/8/12 s), not
-    the routed model's, and is billed for that.
-    """
-    seconds = float(params.get("clip_seconds") or params.get("seconds") or 0.0)
-    shot = float(params.get("seconds") or 0.0)
-    if shot and ({Task.TEXT_TO_VIDEO, Task.IMAGE_TO_VIDEO} & set(model.tasks)):
-        seconds = model.clip_length(shot) or seconds
-    text = str(params.get("text", ""))
-    return model.pricing.estimate(
-        seconds=seconds,
-        chars=len(text),
-        tokens=len(text) // 4,
-        resolution=params.get("resolution"),
-        label=model.name,
-    )

@@ -9,20 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
+from shotrelay.catalog.calls import call_seconds
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.jobs import HANDOFF
 from shotrelay.route.plan import RoutePlan
-from shotrelay.spec.models import RESOLUTIONS, Project
+from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Role, Stage
 
-__all__ = ["DRAFT_FROM", "Task", "call_seconds", "graph_tasks", "plan_tasks"]
-
-#: Param a deadline trade sets on a generate stage rendered at draft resolution: the
-#: resolution it was routed at (the upscale stage brings it back).
-DRAFT_FROM = "draft_from"
+__all__ = ["Task", "graph_tasks", "plan_tasks"]
 
 
 @dataclass(frozen=True)
@@ -37,21 +33,6 @@ class Task:
     seconds: float
     deps: tuple[str, ...] = ()
     hero: bool = False
-
-
-def call_seconds(model: ModelProfile, params: Mapping[str, Any]) -> float:
-    """Expected wall time of one call of ``model`` with these request parameters.
-
-    The catalog's latency is for the routed resolution; a draft render (``draft_from`` set)
-    is assumed to take time in proportion to frame height (the catalog has no
-    per-resolution latency, so this is the one stated assumption about drafts).
-    """
-    out = float(params.get("clip_seconds") or params.get("seconds") or 0.0)
-    seconds = model.latency.estimate(out)
-    full, res = params.get(DRAFT_FROM), params.get("resolution")
-    if full in RESOLUTIONS and res in RESOLUTIONS:
-        seconds *= min(1.0, RESOLUTIONS[res] / RESOLUTIONS[full])
-    return seconds
 
 
 def graph_tasks(

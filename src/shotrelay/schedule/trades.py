@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from shotrelay.catalog.calls import DRAFT_FROM, call_cost, call_seconds
 from shotrelay.catalog.profile import ModelProfile, ModelStatus
-from shotrelay.engine.graph import estimate_cost
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.route.policy import QUALITY_AXES
-from shotrelay.schedule.tasks import DRAFT_FROM, call_seconds
 from shotrelay.spec.models import RESOLUTIONS, Format
 from shotrelay.spec.vocabulary import Stage, Task
 
@@ -84,7 +83,7 @@ def faster_sibling(
         return None
     secs, m, params = best
     takes = int(st.params.get("takes", 1))
-    one = estimate_cost(m, params)
+    one = call_cost(m, params)
     new = st.model_copy(
         update={
             "model": m.id,
@@ -154,7 +153,7 @@ def draft(
     )
     added: list[StageRoute] = [new_gen]
     if shot.stage(Stage.UPSCALE) is None:
-        est = estimate_cost(up, up_params)
+        est = call_cost(up, up_params)
         added.append(
             StageRoute(
                 stage=Stage.UPSCALE,

@@ -14,10 +14,9 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shotrelay.engine.graph import estimate_cost
+from shotrelay.catalog.calls import call_cost, call_seconds
 from shotrelay.errors import RateLimited, Rejected
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
-from shotrelay.schedule.tasks import call_seconds
 
 __all__ = ["CallRecord", "SimProvider", "take_quality"]
 
@@ -112,7 +111,7 @@ class SimProvider:
         run = self._runs[handle.remote_id]
         path = dest / "out.json"
         path.write_text(json.dumps({"job": request.job_id, "quality": run.quality}))
-        cost = estimate_cost(request.model, request.params).usd
+        cost = call_cost(request.model, request.params).usd
         return ProviderResult(path=path, media_type="application/json", cost_usd=cost)
 
     async def cancel(self, handle: Handle) -> None:
