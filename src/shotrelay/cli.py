@@ -130,12 +130,11 @@ def plan(
     from shotrelay.api import find_project_file
     from shotrelay.catalog import load_catalog
     from shotrelay.plan.files import plan_project_file
-    from shotrelay.plan.registry import get_planner
     from shotrelay.present import shots_table
 
     models = load_catalog(catalog or []).models
     file = find_project_file(project)
-    result = plan_project_file(file, models, get_planner(planner), replan=replan)
+    result = plan_project_file(file, models, planner, replan=replan)
     if as_json:
         print_json([s.model_dump(mode="json") for s in result.project.shots])
         return

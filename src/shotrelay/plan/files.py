@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import PlanError, RemoteFailure, TransientError, Unreachable
 from shotrelay.plan.planner import Planner, RulePlanner, plan_project
+from shotrelay.plan.registry import get_planner
 from shotrelay.spec.loader import dump_project, load_project
 from shotrelay.spec.models import Project
 
@@ -47,15 +48,17 @@ def _kept(project: Project, file: Path) -> str:
 def plan_project_file(
     file: Path,
     models: Sequence[ModelProfile],
-    planner: Planner | None = None,
+    planner: Planner | str | None = None,
     *,
     replan: bool = False,
 ) -> PlanOutcome:
     """Plan ``file``'s shot list from its brief and write it back.
 
     A file with shots is kept unless ``replan``; re-planning over shots written by hand first
-    copies the file to ``<file>.bak``. A model-backed planner that fails (bad answers,
-    unreachable, transient errors) falls back to the rule planner, and the message says so.
+    copies the file to ``<file>.bak``. ``planner`` may be a name (``openai:gpt-6-luna``),
+    looked up only when the file is planned (a kept file needs none). A model-backed planner
+    that fails (bad answers, unreachable, transient errors) falls back to the rule planner,
+    and the message says so.
     """
     project = load_project(file)
     if project.shots and not replan:
@@ -65,7 +68,7 @@ def plan_project_file(
         backup = file.with_name(file.name + ".bak")
         backup.write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
     blank = project.model_copy(update={"shots": [], "planned_by": ""})
-    chosen = planner or RulePlanner()
+    chosen = get_planner(planner) if isinstance(planner, str) else planner or RulePlanner()
     note = ""
     try:
         planned = plan_project(blank, models, chosen)
