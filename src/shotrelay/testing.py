@@ -185,13 +185,15 @@ def compile_plain(
 
 
 class FakeCutter:
-    """Records every cut and writes the clips' contents in order."""
+    """Records every cut (its clips and format) and writes the clips' contents in order."""
 
     def __init__(self) -> None:
         self.calls: list[list[CutItem]] = []
+        self.formats: list[Format] = []
 
     def __call__(self, clips: list[CutItem], out: Path, fmt: Format, music: Path | None) -> Path:
         self.calls.append(clips)
+        self.formats.append(fmt)
         out.write_text(json.dumps([[c.shot_id, c.path.read_text()] for c in clips]))
         return out
 

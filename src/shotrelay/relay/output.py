@@ -22,12 +22,14 @@ from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import IntegrityError
 from shotrelay.route.plan import RoutePlan
-from shotrelay.spec.models import Format, Project, Shot
+from shotrelay.spec.models import RESOLUTIONS, Format, Project, Shot
 
 __all__ = [
+    "PREVIEW",
     "Cutter",
     "MissingShot",
     "assemble",
+    "cut_format",
     "default_cutter",
     "describe_incomplete",
     "fallbacks_taken",
@@ -54,6 +56,17 @@ def default_cutter(clips: list[CutItem], out: Path, fmt: Format, music: Path | N
     return assemble_cut(clips, out, fmt=fmt, music=music)
 
 
+#: The animatic reviews structure, not pixels: it is cut at this size at most.
+PREVIEW = "540p"
+
+
+def cut_format(kind: str, fmt: Format) -> Format:
+    """The format a cut is made in: the project's, except the animatic at preview size."""
+    if kind == "animatic" and RESOLUTIONS[fmt.resolution] > RESOLUTIONS[PREVIEW]:
+        return fmt.model_copy(update={"resolution": PREVIEW})
+    return fmt
+
+
 def assemble(
     *,
     kind: str,
@@ -74,6 +87,7 @@ def assemble(
     ``partial`` when the cut is complete). Returns the file written, or None (and records
     why) when no shot has a clip.
     """
+    fmt = cut_format(kind, project.format)
     clips: list[tuple[Shot, str, str | None]] = []
     for shot in project.shots:
         final = outcome.results.get(graph.finals[shot.id])
@@ -106,7 +120,7 @@ def assemble(
     music = project.music if project.music and project.music.is_file() else None
     record = CutRecord(
         kind=kind,
-        format=project.format,
+        format=fmt,
         music=store.put(music, _media_type(music)).hash if music else None,
         clips=[
             CutEntry(
@@ -157,7 +171,7 @@ def assemble(
             )
         )
     with tempfile.TemporaryDirectory(dir=store.root.parent) as tmp:
-        made = cutter(items, Path(tmp) / out.name, project.format, music)
+        made = cutter(items, Path(tmp) / out.name, fmt, music)
         ref = store.put(made, "video/mp4")
     with journal.transaction():
         journal.update_job(key, state=JobStateName.SUCCEEDED, artifact=ref.hash, attempts=1)
