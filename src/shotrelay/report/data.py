@@ -7,7 +7,6 @@ an existing journal is opened with SQLite's ``mode=ro`` (no migration, no WAL fi
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,11 @@ from pydantic import BaseModel, ConfigDict
 from shotrelay.continuity.ledger import ContinuityLedger
 from shotrelay.continuity.packet import ContextPacket
 from shotrelay.edit.record import CutRecord
-from shotrelay.engine.journal import EventRow, JobRow, Journal
+from shotrelay.engine.journal import EventRow, JobRow
+from shotrelay.engine.readonly import RunRow, read_journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
-from shotrelay.errors import EngineError, ShotrelayError
+from shotrelay.errors import ShotrelayError
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import load_project
 from shotrelay.spec.models import Project
@@ -41,19 +41,6 @@ class JobSpan(BaseModel):
     state: str
     start: float
     end: float
-
-
-class RunRow(BaseModel):
-    """One recorded run of the engine."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: int
-    kind: str
-    started_at: float
-    finished_at: float | None
-    status: str
-    note: str
 
 
 class Artifact(BaseModel):
@@ -143,67 +130,6 @@ def _spans(jobs: list[JobRow], events: list[EventRow]) -> list[JobSpan]:
     return sorted(spans, key=lambda s: (s.start, s.label))
 
 
-class _ReadOnlyJournal(Journal):
-    """The journal's own queries over a read-only connection.
-
-    ``Journal()`` opens read-write: it switches to WAL, runs migrations and may leave -wal and
-    -shm files. The report changes nothing, so it reads through ``mode=ro`` instead; only
-    reading methods may be called on this object.
-    """
-
-    def __init__(self, path: Path) -> None:  # no super().__init__: that opens read-write
-        self.path = path
-        # With no -wal file everything is in the main file, and immutable=1 reads it without
-        # creating -wal/-shm (mode=ro alone creates both in a writable folder). A live run
-        # has a -wal file: then read through it, as a reader beside the writer.
-        wal = path.with_name(f"{path.name}-wal")
-        query = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-        try:
-            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
-        except sqlite3.Error as exc:
-            raise EngineError(f"cannot read the journal {path}: {exc}") from None
-
-    def costs(self) -> tuple[float, float]:
-        """(reserved, actual) in USD, summed over the jobs (a journal of any schema has them)."""
-        row = self.db.execute(
-            "SELECT coalesce(sum(reserved_usd), 0), coalesce(sum(actual_usd), 0) FROM jobs"
-        ).fetchone()
-        return max(0.0, round(float(row[0]), 9)), max(0.0, round(float(row[1]), 9))
-
-    def runs(self) -> list[RunRow]:
-        """Every recorded run, oldest first."""
-        rows = self.db.execute(
-            "SELECT id, kind, started_at, finished_at, status, note FROM runs ORDER BY id"
-        ).fetchall()
-        return [
-            RunRow(id=r[0], kind=r[1], started_at=r[2], finished_at=r[3], status=r[4], note=r[5])
-            for r in rows
-        ]
-
-
-def _read_once(path: Path) -> tuple[list[JobRow], list[EventRow], list[RunRow], float, float]:
-    journal = _ReadOnlyJournal(path)
-    try:
-        reserved, actual = journal.costs()
-        return journal.jobs(), journal.events(), journal.runs(), reserved, actual
-    finally:
-        journal.close()
-
-
-def _read_journal(
-    path: Path,
-) -> tuple[list[JobRow], list[EventRow], list[RunRow], float, float]:
-    """(jobs, events, runs, reserved, actual) read without changing the journal."""
-    try:
-        return _read_once(path)
-    except sqlite3.Error:
-        pass  # a run that started mid-read can upset an immutable read: read once more
-    try:
-        return _read_once(path)
-    except sqlite3.Error as exc:
-        raise EngineError(f"cannot read the journal {path}: {exc}") from None
-
-
 def _artifacts(jobs: list[JobRow], store: ArtifactStore) -> list[Artifact]:
     by_key = {j.key: j for j in jobs}
     out: dict[str, Artifact] = {}
@@ -277,7 +203,9 @@ def gather(
     reserved = actual = 0.0
     artifacts: list[Artifact] = []
     if ws.journal.is_file():
-        jobs, events, runs, reserved, actual = _read_journal(ws.journal)
+        snap = read_journal(ws.journal)
+        jobs, events, runs = snap.jobs, snap.events, snap.runs
+        reserved, actual = snap.reserved_usd, snap.actual_usd
         artifacts = _artifacts(jobs, ArtifactStore(ws.store))
     manifest = None
     if ws.manifest.is_file():
