@@ -24,15 +24,17 @@ ALLOWED: dict[str, set[str]] = {
     "continuity": {"errors", "spec"},
     "media": {"errors", "spec"},
     "prompts": {"errors", "spec", "catalog", "continuity"},
-    "route": {"errors", "spec", "catalog"},
+    "learn": {"errors", "spec", "catalog"},
+    "route": {"errors", "spec", "catalog", "learn"},
     "providers": {"errors", "spec", "catalog", "media"},
     "plan": {"errors", "spec", "catalog", "prompts", "providers"},
     "engine": {"errors", "spec", "catalog", "providers"},
     "schedule": {"errors", "spec", "catalog", "route", "engine"},
     "edit": {"errors", "spec", "media", "engine"},
+    "judge": {"errors", "spec", "catalog", "media"},
     "relay": {
         "errors", "spec", "catalog", "continuity", "media", "prompts", "route", "providers",
-        "engine", "schedule", "edit",
+        "engine", "schedule", "edit", "judge", "learn",
     },
     "sim": {"errors", "spec", "catalog", "route", "providers", "engine", "schedule", "relay"},
     "report": {
@@ -42,7 +44,7 @@ ALLOWED: dict[str, set[str]] = {
     "testing": {"errors", "spec", "catalog", "route", "providers", "engine", "edit", "relay"},
     "api": {
         "errors", "spec", "catalog", "plan", "prompts", "route", "providers", "engine",
-        "schedule", "relay", "report", "edit",
+        "schedule", "relay", "report", "edit", "judge", "learn",
     },
     # presentation: the terminal (and, later, the browser studio and the agent interface)
     "progress": {"engine"},

@@ -1,0 +1,29 @@
+"""Judging takes: technical QC on the CPU (black, frozen, flicker, sharpness, format, audio,
+camera motion by optical flow), continuity with the previous shot, and the choice of a take.
+
+Every check carries its value, its threshold and a one-line reason (see docs/judging.md).
+"""
+
+from shotrelay.judge.checks import Asked, Check, Judgement
+from shotrelay.judge.choose import Choice, asked_for, choose
+from shotrelay.judge.clip import ClipData, read_clip
+from shotrelay.judge.continuity import palette_distance
+from shotrelay.judge.motion import Motion, measure_motion
+from shotrelay.judge.qc import THRESHOLDS, judge_clip, technical_checks
+
+__all__ = [
+    "THRESHOLDS",
+    "Asked",
+    "Check",
+    "Choice",
+    "ClipData",
+    "Judgement",
+    "Motion",
+    "asked_for",
+    "choose",
+    "judge_clip",
+    "measure_motion",
+    "palette_distance",
+    "read_clip",
+    "technical_checks",
+]
