@@ -58,3 +58,32 @@ def test_models_rephrase_and_doctor_return_data() -> None:
     assert prompt.text
     found = api.doctor()
     assert "local" in found.usable
+
+
+def test_available_only_routes_on_what_run_would_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys in .env count (run reads them); a key for a provider with no adapter does not."""
+    for name in (
+        "FAL_KEY",
+        "RUNWAYML_API_SECRET",
+        "LUMAAI_API_KEY",
+        "REPLICATE_API_TOKEN",
+        "GEMINI_API_KEY",
+        "OPENAI_API_KEY",
+        "ELEVENLABS_API_KEY",
+        "SYNC_API_KEY",
+    ):
+        monkeypatch.delenv(name, raising=False)  # fmt: skip
+    monkeypatch.setenv("PIXVERSE_API_KEY", "set-but-no-adapter")
+    monkeypatch.chdir(tmp_path)
+    file = api.init_project(tmp_path / "ad", brief="A 20-second ad for a bike shop")
+    api.plan_file(file)
+    local = {
+        st.provider for r in api.route_file(file, available_only=True).shots for st in r.stages
+    }
+    assert local == {"local"}
+    (tmp_path / ".env").write_text("FAL_KEY=id:secret\n")
+    with_fal = api.route_file(file, available_only=True)
+    providers = {st.provider for r in with_fal.shots for st in r.stages}
+    assert "fal" in providers and "pixverse" not in providers

@@ -101,11 +101,7 @@ def init(
 ) -> None:
     """Create a project folder with a project.yaml to edit."""
     from shotrelay.api import init_project
-    from shotrelay.plan import DEFAULT_LENGTH, read_brief
 
-    said = read_brief(brief) if brief else None
-    length = length or (said.length if said else None) or DEFAULT_LENGTH
-    aspect = aspect or (said.aspect if said else None) or "16:9"
     path = init_project(Path(name), brief=brief, length=length, aspect=aspect)
     out.print(f"created {path}\nnext: shotrelay plan {name}")
 
@@ -127,14 +123,10 @@ def plan(
     ] = False,
 ) -> None:
     """Make the shot list from the brief (a written shot list is kept unless --replan)."""
-    from shotrelay.api import find_project_file
-    from shotrelay.catalog import load_catalog
-    from shotrelay.plan.files import plan_project_file
+    from shotrelay.api import plan_file
     from shotrelay.present import shots_table
 
-    models = load_catalog(catalog or []).models
-    file = find_project_file(project)
-    result = plan_project_file(file, models, planner, replan=replan)
+    result = plan_file(project, catalog_files=catalog or [], planner=planner, replan=replan)
     if as_json:
         print_json([s.model_dump(mode="json") for s in result.project.shots])
         return

@@ -7,12 +7,11 @@ a name) and returns data. docs/api.md has an example per command.
 
 from shotrelay.api._deliver import contact_sheet, doctor, export, list_models, rephrase, report
 from shotrelay.api._project import (
-    PlanResult,
+    PlanOutcome,
     find_project_file,
     fit_route_to_deadline,
     init_project,
     plan_file,
-    provider_ready,
     route_file,
     schema,
 )
@@ -29,7 +28,7 @@ from shotrelay.api._run import (
 from shotrelay.relay import RunResult, StatusReport
 
 __all__ = [
-    "PlanResult",
+    "PlanOutcome",
     "RunResult",
     "StatusReport",
     "WaitCallback",
@@ -44,7 +43,6 @@ __all__ = [
     "list_models",
     "pick",
     "plan_file",
-    "provider_ready",
     "redo",
     "rephrase",
     "report",

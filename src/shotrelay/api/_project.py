@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
-from shotrelay.catalog import Catalog, load_catalog
-from shotrelay.catalog.profile import ModelProfile
+from shotrelay.catalog import load_catalog
 from shotrelay.engine.workspace import PROJECT_FILE, project_file
 from shotrelay.errors import SpecError
+from shotrelay.plan.files import PlanOutcome
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import dump_project, load_project
 from shotrelay.spec.models import Format, Project
@@ -22,12 +19,11 @@ if TYPE_CHECKING:
     from shotrelay.schedule.deadline import DeadlineFit
 
 __all__ = [
-    "PlanResult",
+    "PlanOutcome",
     "find_project_file",
     "fit_route_to_deadline",
     "init_project",
     "plan_file",
-    "provider_ready",
     "route_file",
     "schema",
 ]
@@ -44,8 +40,21 @@ def schema() -> dict[str, Any]:
     return Project.model_json_schema()
 
 
-def init_project(folder: Path, *, brief: str, length: float, aspect: str) -> Path:
-    """Create ``folder/project.yaml`` with the brief and format; refuse to overwrite."""
+def init_project(
+    folder: Path | str,
+    *,
+    brief: str = "",
+    length: float | None = None,
+    aspect: str | None = None,
+) -> Path:
+    """Create ``folder/project.yaml`` with the brief and format; refuse to overwrite
+    (``shotrelay init``). Length and aspect default to what the brief says, else 20 s, 16:9."""
+    from shotrelay.plan import DEFAULT_LENGTH, read_brief
+
+    folder = Path(folder)
+    said = read_brief(brief) if brief else None
+    length = length or (said.length if said else None) or DEFAULT_LENGTH
+    aspect = aspect or (said.aspect if said else None) or "16:9"
     path = folder / PROJECT_FILE
     if path.exists():
         raise SpecError(
@@ -67,49 +76,23 @@ def init_project(folder: Path, *, brief: str, length: float, aspect: str) -> Pat
     return path
 
 
-class PlanResult(BaseModel):
-    """What `plan` did: the project with its shots, and a sentence saying so."""
-
-    model_config = ConfigDict(frozen=True)
-
-    project: Project
-    path: Path
-    written: bool
-    message: str
-
-
 def plan_file(
-    path: Path, *, catalog_files: Sequence[Path] = (), planner: str | None = None
-) -> PlanResult:
-    """Plan the shot list of a project file; write it back if the file had no shots.
+    path: Path | str,
+    *,
+    catalog_files: Sequence[Path] = (),
+    planner: str | None = None,
+    replan: bool = False,
+) -> PlanOutcome:
+    """Plan the shot list of a project file from its brief and write it back
+    (``shotrelay plan``); a file with shots is kept unless ``replan``.
 
-    ``planner`` is ``rules`` (the default) or ``name:model`` of a registered planner.
+    ``planner`` is ``rules`` (the default) or ``name:model`` of a registered planner; a model
+    planner that fails falls back to the rules, and the message says so.
     """
-    from shotrelay.plan import plan_project
-    from shotrelay.plan.registry import get_planner
+    from shotrelay.plan.files import plan_project_file
 
-    file = find_project_file(path)
-    project = load_project(file)
-    if project.shots:
-        return PlanResult(
-            project=project,
-            path=file,
-            written=False,
-            message=f"{file}: {len(project.shots)} shots written by hand, kept as they are",
-        )
-    planned = plan_project(project, load_catalog(catalog_files).models, get_planner(planner))
-    file.write_text(dump_project(planned), encoding="utf-8")
-    return PlanResult(
-        project=planned,
-        path=file,
-        written=True,
-        message=f"{file}: wrote {len(planned.shots)} shots; edit them, then `shotrelay route`",
-    )
-
-
-def provider_ready(model: ModelProfile) -> bool:
-    """Whether a model's provider can be called now: local, or its key is in the environment."""
-    return model.local or (bool(model.env) and all(os.environ.get(v) for v in model.env))
+    models = load_catalog(catalog_files).models
+    return plan_project_file(find_project_file(path), models, planner, replan=replan)
 
 
 def route_file(
@@ -120,16 +103,18 @@ def route_file(
     available_only: bool = False,
     catalog_files: Sequence[Path] = (),
 ) -> RoutePlan:
-    """Route a project file against the catalog.
+    """Route a project file against the catalog (``shotrelay route``).
 
     By default every provider in the catalog is considered (planning what keys would buy);
-    with ``available_only`` only local providers and those whose keys are set.
+    with ``available_only`` only the providers ``run`` would use now (installed, with their
+    keys in the environment or ``.env``).
     """
+    from shotrelay.providers.registry import load_providers, usable
     from shotrelay.route import route_project
 
     project = load_project(find_project_file(path))
     catalog = load_catalog(catalog_files)
-    available = _availability(catalog).__contains__ if available_only else None
+    available = usable(load_providers()).__contains__ if available_only else None
     return route_project(
         project, catalog.models, budget_usd=budget_usd, available=available, preset=preset
     )
@@ -144,10 +129,3 @@ def fit_route_to_deadline(
     project = load_project(find_project_file(path))
     models = {m.id: m for m in load_catalog(catalog_files).models}
     return fit_deadline(project, plan, models, deadline)
-
-
-def _availability(catalog: Catalog) -> set[str]:
-    ready: dict[str, bool] = {}
-    for m in catalog.models:
-        ready[m.provider] = ready.get(m.provider, True) and provider_ready(m)
-    return {p for p, ok in ready.items() if ok}

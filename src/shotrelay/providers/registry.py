@@ -8,13 +8,13 @@ plug-in that fails to load is reported in :func:`load_errors`, never fatal.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from shotrelay.providers.base import Provider
 
-__all__ = ["GROUP", "load_errors", "load_providers", "register", "unregister"]
+__all__ = ["GROUP", "load_errors", "load_providers", "register", "unregister", "usable"]
 
 GROUP = "shotrelay.providers"
 
@@ -73,3 +73,17 @@ def _instances(name: str, obj: Any) -> list[Provider]:
             raise TypeError(f"entry point {name} returned non-providers: {bad}")
         return out
     raise TypeError(f"entry point {name} returned {type(made).__name__}, not a Provider")
+
+
+def usable(providers: Mapping[str, Provider]) -> set[str]:
+    """The providers whose ``available()`` says yes now (keys from the environment and
+    ``.env``, engines installed): the one answer ``route``, ``run`` and ``doctor`` share."""
+    ready: set[str] = set()
+    for name, provider in providers.items():
+        try:
+            ok, _why = provider.available()
+        except Exception:  # a broken adapter must not stop routing to the others
+            ok = False
+        if ok:
+            ready.add(name)
+    return ready
