@@ -13,7 +13,7 @@ from shotrelay.catalog.listing import ModelRow
 from shotrelay.edit.export import ExportFormat, export_cut
 from shotrelay.prompts import rephrase as _rephrase
 from shotrelay.prompts.compiler import CompiledPrompt
-from shotrelay.providers.doctor import Diagnosis, diagnose
+from shotrelay.doctor import Diagnosis, diagnose
 from shotrelay.report.contact import write_contact_sheet
 from shotrelay.report.html import write_report
 from shotrelay.spec.vocabulary import Stage, Task

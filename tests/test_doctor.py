@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from shotrelay.catalog.loader import load_catalog
 from shotrelay.cli import app
+from shotrelay.doctor import EngineCheck, diagnose
 from shotrelay.providers.base import Provider
 from shotrelay.providers.credentials import Credentials
-from shotrelay.providers.doctor import EngineCheck, diagnose
 from shotrelay.providers.local import LocalProvider
 from shotrelay.providers.luma import LumaProvider
 from shotrelay.providers.runway import RunwayProvider

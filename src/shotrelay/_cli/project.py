@@ -1,0 +1,164 @@
+"""Commands on the project file: schema, init, plan, route, models, rephrase."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from shotrelay._cli.app import (
+    CatalogOpt,
+    DeadlineOpt,
+    JsonOpt,
+    ProjectArg,
+    app,
+    err,
+    friendly,
+    out,
+    print_json,
+)
+from shotrelay.spec.vocabulary import Stage, Task
+
+
+@app.command()
+@friendly
+def schema() -> None:
+    """Print the JSON Schema of project files (for editor validation)."""
+    from shotrelay.spec.models import Project
+
+    print_json(Project.model_json_schema())
+
+
+@app.command()
+@friendly
+def init(
+    name: Annotated[str, typer.Argument(help="Folder to create, holding project.yaml.")],
+    brief: Annotated[str, typer.Option(help="What the film is, in a sentence.")] = "",
+    length: Annotated[
+        float | None, typer.Option(help="Target length in seconds (default: the brief's, or 20).")
+    ] = None,
+    aspect: Annotated[
+        str | None, typer.Option(help="Aspect ratio, e.g. 16:9 or 9:16 (default: the brief's).")
+    ] = None,
+) -> None:
+    """Create a project folder with a project.yaml to edit."""
+    from shotrelay.api import init_project
+
+    path = init_project(Path(name), brief=brief, length=length, aspect=aspect)
+    out.print(f"created {path}\nnext: shotrelay plan {name}")
+
+
+@app.command()
+@friendly
+def plan(
+    project: ProjectArg,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+    planner: Annotated[
+        str | None,
+        typer.Option(
+            help="Planner: rules (default) or name:model, e.g. anthropic or ollama:llama3.2."
+        ),
+    ] = None,
+    replan: Annotated[
+        bool, typer.Option("--replan", help="Plan again from the brief, replacing the shots.")
+    ] = False,
+) -> None:
+    """Make the shot list from the brief (a written shot list is kept unless --replan)."""
+    from shotrelay.api import plan_file
+    from shotrelay.present import shots_table
+
+    result = plan_file(project, catalog_files=catalog or [], planner=planner, replan=replan)
+    if as_json:
+        print_json([s.model_dump(mode="json") for s in result.project.shots])
+        return
+    out.print(shots_table(result.project))
+    out.print(result.message)
+
+
+@app.command()
+@friendly
+def route(
+    project: ProjectArg,
+    budget: Annotated[
+        float | None, typer.Option("--budget", help="Budget cap in USD (overrides the file).")
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="Routing preset: balanced, quality, cheap, fast, previs.")
+    ] = None,
+    available_only: Annotated[
+        bool,
+        typer.Option("--available-only", help="Only providers usable now (keys set, local)."),
+    ] = False,
+    deadline: DeadlineOpt = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Which model touches each shot at each stage, why, at what cost and time."""
+    from shotrelay.api import fit_route_to_deadline, route_file
+    from shotrelay.present import route_report
+    from shotrelay.schedule.deadline import parse_deadline
+
+    plan_ = route_file(
+        project,
+        budget_usd=budget,
+        preset=preset,
+        available_only=available_only,
+        catalog_files=catalog or [],
+    )
+    fitted = None
+    if deadline is not None:
+        when = parse_deadline(deadline)
+        fitted = fit_route_to_deadline(project, plan_, when, catalog_files=catalog or [])
+        plan_ = fitted.plan
+    if as_json:
+        print_json({**plan_.to_json(), **({"deadline": fitted.summary()} if fitted else {})})
+        return
+    route_report(out, plan_)
+    for line in fitted.forecast_lines() if fitted else []:
+        out.print(line, highlight=False)
+
+
+@app.command()
+@friendly
+def models(
+    task: Annotated[Task | None, typer.Option(help="Only models doing this task.")] = None,
+    provider: Annotated[str | None, typer.Option(help="Only this provider's models.")] = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """List the catalog's models."""
+    from shotrelay.catalog import load_catalog, model_rows
+    from shotrelay.present import models_table
+
+    rows = model_rows(load_catalog(catalog or []), task=task, provider=provider)
+    if as_json:
+        print_json([r.model_dump(mode="json") for r in rows])
+        return
+    out.print(models_table(rows))
+
+
+@app.command()
+@friendly
+def rephrase(
+    instruction: Annotated[str, typer.Argument(help="A rough instruction, in your words.")],
+    stage: Annotated[Stage, typer.Option(help="Stage the prompt is for.")] = Stage.GENERATE,
+    model: Annotated[str, typer.Option(help="Catalog id of the target model.")] = "local-camera",
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Rewrite a rough instruction into a model's prompt for a stage."""
+    from shotrelay import api
+
+    compiled = api.rephrase(instruction, stage=stage, model=model, catalog_files=catalog or [])
+    if as_json:
+        print_json(compiled.model_dump(mode="json"))
+        return
+    out.print(compiled.text, highlight=False)
+    if stage is Stage.TTS and compiled.parts.get("voice"):
+        out.print(f"[dim]voice:[/] {compiled.parts['voice']}", highlight=False)
+    if compiled.negative:
+        out.print(f"[dim]negative:[/] {compiled.negative}", highlight=False)
+    if compiled.truncated:
+        err.print(f"note: shortened to the {compiled.dialect} dialect's length limit")
