@@ -26,6 +26,7 @@ from shotrelay.engine.settings import (
     ExecutorSettings,
     Scorer,
     TakeResult,
+    TakesRejected,
     first_success,
 )
 from shotrelay.engine.store import ArtifactStore
@@ -337,7 +338,18 @@ class Executor:
                 )
                 for t in ok
             ]
-            number = self.scorer(node.shot_id, views)
+            try:
+                number = self.scorer(node.shot_id, views)
+            except TakesRejected as exc:
+                self.journal.event("takes_rejected", str(exc), shot_id=node.shot_id)
+                self.emit(EngineEvent(kind="error", shot_id=node.shot_id, message=str(exc)))
+                return NodeResult(
+                    node=node.id,
+                    shot_id=node.shot_id,
+                    step=node.step,
+                    state=S.FAILED,
+                    message=str(exc),
+                )
             chosen = next((t for t in ok if t.take == number), ok[0])
         self.emit_for(
             node,

@@ -84,4 +84,24 @@ def _m3(db: sqlite3.Connection) -> None:
         )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1, _m2, _m3]
+def _m4(db: sqlite3.Connection) -> None:
+    # Judged scores per take (one row per job) and people's ratings (every one kept).
+    _script(
+        db,
+        """
+        CREATE TABLE scores (
+            job_key TEXT PRIMARY KEY, shot_id TEXT NOT NULL, stage TEXT NOT NULL,
+            take INTEGER NOT NULL, model TEXT NOT NULL, score REAL, defective INTEGER NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}', at REAL NOT NULL
+        );
+        CREATE INDEX scores_shot ON scores (shot_id);
+        CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY, shot_id TEXT NOT NULL, stage TEXT NOT NULL,
+            take INTEGER NOT NULL, job_key TEXT, model TEXT NOT NULL, stars INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '', data TEXT NOT NULL DEFAULT '{}', at REAL NOT NULL
+        )
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1, _m2, _m3, _m4]

@@ -16,6 +16,7 @@ from shotrelay.engine.events import EventCallback
 from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.slots import Slots
+from shotrelay.errors import EngineError
 
 __all__ = [
     "ExecutorHooks",
@@ -23,6 +24,7 @@ __all__ = [
     "Recompile",
     "Scorer",
     "TakeResult",
+    "TakesRejected",
     "first_success",
 ]
 
@@ -39,7 +41,12 @@ class TakeResult(BaseModel):
     model: str
 
 
-#: (shot id, successful takes in take order) -> chosen take number, or None for the first.
+class TakesRejected(EngineError):
+    """A scorer found no take fit to cut: the shot stops for a person (pick or re-take)."""
+
+
+#: (shot id, successful takes in take order) -> chosen take number, or None for the first;
+#: raises TakesRejected when no take may be cut.
 Scorer = Callable[[str, list[TakeResult]], int | None]
 #: (node, fallback model) -> (prompt, negative prompt) in that model's dialect.
 Recompile = Callable[[JobNode, ModelProfile], tuple[str, str]]

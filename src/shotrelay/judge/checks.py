@@ -20,6 +20,9 @@ class Asked(BaseModel):
     camera: str = ""
     #: Whether this stage's clip must carry audio (native speech, lip sync).
     audio: bool = False
+    #: The model animates a still by camera moves only (the local previs camera): a static
+    #: shot from it is a still by design, so frozen frames are noted, not a defect.
+    still_ok: bool = False
 
 
 class Check(BaseModel):

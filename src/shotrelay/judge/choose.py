@@ -25,10 +25,16 @@ class Choice(BaseModel):
 
 
 def asked_for(
-    shot: Shot, fmt: Format, *, duration: float | None = None, audio: bool = False
+    shot: Shot,
+    fmt: Format,
+    *,
+    duration: float | None = None,
+    audio: bool = False,
+    still_ok: bool = False,
 ) -> Asked:
     """What a shot asks of its generated clip (``duration``: the routed clip length)."""
     return Asked(
+        still_ok=still_ok,
         duration=duration or shot.duration,
         fps=fmt.fps,
         width=fmt.width,

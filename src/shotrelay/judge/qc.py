@@ -54,7 +54,7 @@ def technical_checks(clip: ClipData, asked: Asked) -> list[Check]:
     luma = np.array([float(g.mean()) for g in clip.grey])
     checks = [
         _black(luma),
-        _frozen(clip.grey),
+        _frozen(clip.grey, still_ok=asked.still_ok),
         _flicker(luma),
         _sharpness(clip.grey),
         _duration(clip, asked),
@@ -86,20 +86,25 @@ def _black(luma: NDArray[np.float64]) -> Check:
     )
 
 
-def _frozen(grey: list[NDArray[np.uint8]]) -> Check:
+def _frozen(grey: list[NDArray[np.uint8]], *, still_ok: bool = False) -> Check:
     diffs = [float(cv2.absdiff(a, b).mean()) for a, b in itertools.pairwise(grey)] or [0.0]
     share = float((np.array(diffs) < THRESHOLDS["frozen_diff"]).mean())
     limit = THRESHOLDS["frozen"]
-    ok = share <= limit
+    ok = share <= limit or still_ok
+    if ok and share > limit:
+        why = f"{share:.0%} of consecutive frames are identical: a still, as this model makes"
+    else:
+        why = f"{share:.0%} of consecutive frames are identical" + (
+            "" if ok else f" (more than {limit:.0%}): the picture does not move"
+        )
     return Check(
         name="frozen",
         value=round(share, 4),
         threshold=limit,
         passed=ok,
         hard=True,
-        score=1.0 - share,
-        reason=f"{share:.0%} of consecutive frames are identical"
-        + ("" if ok else f" (more than {limit:.0%}): the picture does not move"),
+        score=1.0 - share if not still_ok else 1.0,
+        reason=why,
     )
 
 

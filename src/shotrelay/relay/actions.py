@@ -17,6 +17,7 @@ from shotrelay.engine.lock import ProjectLock
 from shotrelay.errors import SpecError
 from shotrelay.relay.abandon import stuck_jobs
 from shotrelay.relay.gate import structure_hash
+from shotrelay.relay.judging import shot_scores
 from shotrelay.relay.run import RunResult, _open, run
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage
@@ -36,6 +37,8 @@ class StatusReport(BaseModel):
     actual_usd: float
     approved: bool
     picks: dict[str, int]
+    #: Judged takes by shot: score, failed checks, whether it was cut and why.
+    scores: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
     outputs: dict[str, Path | None]
     events: list[EventRow]
     stuck: list[JobRow] = Field(
@@ -181,6 +184,7 @@ def status(
             actual_usd=actual,
             approved=journal.approved("structure", structure_hash(project)),
             picks=journal.picks(),
+            scores=shot_scores(journal),
             outputs=outputs,
             events=journal.events(limit=last),
             stuck=stuck_jobs(journal),

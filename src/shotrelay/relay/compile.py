@@ -91,8 +91,13 @@ def build_graph(
     packets: Callable[[str], PacketLike],
     takes: int | None = None,
     revisions: Mapping[tuple[str, str], int] | None = None,
+    held: Mapping[str, int] | None = None,
 ) -> JobGraph:
-    """Nodes for every routed stage of every shot, with handoffs between continuing shots."""
+    """Nodes for every routed stage of every shot, with handoffs between continuing shots.
+
+    ``held``: per shot, at least this many takes (a pick, takes already made) whatever
+    ``takes`` says.
+    """
     revisions = revisions or {}
     n_takes = takes or project.takes
     nodes: dict[str, JobNode] = {}
@@ -146,6 +151,7 @@ def build_graph(
             if st.stage == Stage.GENERATE:
                 take_ids = []
                 count = takes or int(st.params.get("takes", n_takes))
+                count = max(count, (held or {}).get(shot.id, 0))
                 per_take = st.cost.per_take()
                 for t in range(1, max(1, count) + 1):
                     seed = derive_seed(project.name, shot.id, t, rev)

@@ -21,6 +21,7 @@ from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import IntegrityError
+from shotrelay.relay.judging import shot_scores
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import RESOLUTIONS, Format, Project, Shot
 
@@ -262,6 +263,7 @@ def write_manifest(
     ``cut`` says whether the cut is complete, which file holds it and what is missing.
     """
     shots = []
+    judged = shot_scores(journal, {r.key for r in outcome.results.values() if r.key})
     for shot in project.shots:
         stages = []
         for node in graph.nodes.values():
@@ -295,7 +297,7 @@ def write_manifest(
                     "message": res.message if res else "",
                 }
             )
-        shots.append({"id": shot.id, "stages": stages})
+        shots.append({"id": shot.id, "stages": stages, "takes": judged.get(shot.id, [])})
     reserved, actual = journal.costs()
     data: dict[str, Any] = {
         "project": project.name,

@@ -26,6 +26,7 @@ from shotrelay.providers.base import Provider, account_limit
 from shotrelay.relay.compile import CompileFn, PacketLike, build_graph
 from shotrelay.relay.deadline import DeadlineRun
 from shotrelay.relay.gate import animatic_plan, paid_stages, structure_hash
+from shotrelay.relay.judging import held_takes, judge_scorer
 from shotrelay.relay.keep import (
     keep_finished,
     read_digests,
@@ -71,7 +72,8 @@ class EngineHooks:
     packets: Callable[[Project], Callable[[str], PacketLike]] | None = None
     cutter: Cutter | None = None
     extract_last_frame: Callable[[Path, Path], Path] | None = None
-    scorer: Scorer = first_success
+    #: Chooses among a shot's takes; None judges every take (shotrelay.judge) and cuts the best.
+    scorer: Scorer | None = None
     sleep: Callable[[float], Awaitable[None]] | None = None
     rand: Callable[[], float] | None = None
     retry: RetryPolicy | None = None
@@ -193,7 +195,7 @@ async def run_async(
             ),
             ExecutorHooks(
                 on_event=on_event,
-                scorer=hooks.scorer,
+                scorer=hooks.scorer or first_success,
                 recompile=_recompiler(project, compile_fn, packets),
                 extract_last_frame=hooks.extract_last_frame or _default_last_frame,
                 slots=due.slots,
@@ -271,7 +273,9 @@ async def run_async(
             emit(EngineEvent(kind="note", message="\n".join(sent)))
         for note in [*plan.notes, *plan.trades]:
             journal.event("route_note", note)
-        # 3. The routed relay and the cut.
+        # 3. The routed relay and the cut; takes judged unless the caller brings a scorer.
+        if hooks.scorer is None:
+            executor.scorer = judge_scorer(project, plan, journal, str(project_path), models)
         graph = build_graph(
             project,
             plan,
@@ -281,6 +285,7 @@ async def run_async(
             packets=packets,
             takes=takes,
             revisions=journal.revisions(),
+            held=journal.picks() if takes else held_takes(project, journal),
         )
         for note in graph.notes:
             journal.event("lowered", note)

@@ -1,0 +1,137 @@
+"""The judge as the relay's scorer: every take judged and stored, the best cut, and why.
+
+A take that fails hard QC (black, frozen, wrong duration) is never cut silently: when every
+take of a shot fails, the shot stops for a person (``pick`` one, or ``redo`` the stage).
+Takes that cannot be decoded (not video) are left unjudged and stay in the running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shotrelay.catalog.profile import ModelProfile
+from shotrelay.engine.jobs import derive_seed
+from shotrelay.engine.journal import JobStateName, Journal
+from shotrelay.engine.scores import ScoreRow, record_score, scores
+from shotrelay.engine.settings import Scorer, TakeResult, TakesRejected
+from shotrelay.errors import IntegrityError
+from shotrelay.judge import Judgement, asked_for, choose, judge_clip
+from shotrelay.route.plan import RoutePlan
+from shotrelay.spec.models import Project
+from shotrelay.spec.vocabulary import Stage, Voice
+
+__all__ = ["held_takes", "judge_scorer", "shot_scores"]
+
+_GEN = Stage.GENERATE.value
+
+
+def judge_scorer(
+    project: Project,
+    plan: RoutePlan,
+    journal: Journal,
+    ref: str,
+    models: Mapping[str, ModelProfile],
+) -> Scorer:
+    """A scorer that judges every take, records each score, and explains its choice."""
+    routes = {r.id: r for r in plan.shots}
+
+    def scorer(shot_id: str, takes: list[TakeResult]) -> int | None:
+        shot = project.shot(shot_id)
+        route = routes.get(shot_id)
+        stage = route.stage(Stage.GENERATE) if route else None
+        seconds = float(stage.params.get("clip_seconds", shot.duration)) if stage else None
+        native = shot.voice == Voice.NATIVE and bool(shot.dialogue)
+        asked = asked_for(shot, project.format, duration=seconds, audio=native)
+        judged: dict[int, Judgement] = {}
+        unjudged: dict[int, str] = {}
+        for t in takes:
+            local = models[t.model].local if t.model in models else False
+            try:
+                verdict = judge_clip(t.path, asked.model_copy(update={"still_ok": local}))
+            except IntegrityError as exc:
+                unjudged[t.take] = str(exc)
+                _store(journal, shot_id, t, None, {"error": str(exc)})
+                continue
+            judged[t.take] = verdict
+            _store(journal, shot_id, t, verdict, verdict.model_dump(mode="json"))
+        choice = choose(judged)
+        take, why = choice.take, choice.why
+        if take is None and unjudged:
+            take = min(unjudged)
+            why = f"take {take} cut unjudged ({unjudged[take]})"
+        elif take is None:
+            raise TakesRejected(
+                f"shot {shot_id}: {why}: `shotrelay redo {ref} {shot_id} --stage generate` "
+                f"makes new takes, `shotrelay pick {ref} {shot_id} N` cuts one anyway"
+            )
+        data: dict[str, Any] = {
+            "take": take,
+            "runner_up": choice.runner_up,
+            "scores": {str(k): v for k, v in choice.scores.items()},
+        }
+        journal.event("take_choice", why, shot_id=shot_id, stage=_GEN, data=data)
+        return take
+
+    return scorer
+
+
+def _store(
+    journal: Journal,
+    shot_id: str,
+    take: TakeResult,
+    verdict: Judgement | None,
+    data: dict[str, Any],
+) -> None:
+    record_score(
+        journal,
+        take.key,
+        shot_id=shot_id,
+        stage=_GEN,
+        take=take.take,
+        model=take.model,
+        score=verdict.score if verdict else None,
+        defective=verdict.defective if verdict else False,
+        data=data,
+    )
+
+
+def held_takes(project: Project, journal: Journal) -> dict[str, int]:
+    """Per shot, how many takes a run builds without ``--takes``: enough to keep its pick and
+    the takes already made at its current revision (cached, so they cost nothing again)."""
+    revisions = journal.revisions()
+    held = dict(journal.picks())
+    for row in journal.jobs(state=JobStateName.SUCCEEDED.value):
+        if row.stage != _GEN or row.take < 2:
+            continue
+        rev = revisions.get((row.shot_id, _GEN), 0)
+        if row.detail.get("seed") == derive_seed(project.name, row.shot_id, row.take, rev):
+            held[row.shot_id] = max(held.get(row.shot_id, 0), row.take)
+    return held
+
+
+def shot_scores(journal: Journal, keys: set[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Judged takes by shot (only the jobs in ``keys`` when given), each with its checks and
+    whether it was the one cut, plus the choice's reason."""
+    choices = {e.shot_id: e for e in journal.events(kind="take_choice") if e.shot_id}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in scores(journal):
+        if keys is not None and row.job_key not in keys:
+            continue
+        out.setdefault(row.shot_id, []).append(_row(row, choices.get(row.shot_id)))
+    return out
+
+
+def _row(row: ScoreRow, choice: Any) -> dict[str, Any]:
+    checks = row.data.get("checks", [])
+    return {
+        "take": row.take,
+        "model": row.model,
+        "score": row.score,
+        "defective": row.defective,
+        "chosen": bool(choice and choice.data.get("take") == row.take),
+        "why": choice.message if choice and choice.data.get("take") == row.take else "",
+        "failed": [f"{c['name']}: {c['reason']}" for c in checks if not c["passed"]],
+        "checks": {c["name"]: {k: c[k] for k in ("value", "threshold", "passed")} for c in checks},
+        "error": row.data.get("error", ""),
+    }
