@@ -117,3 +117,24 @@ def test_account_limits_are_shown_and_a_bad_one_makes_the_provider_unusable() ->
     assert rows["runway"].usable and "3 jobs in flight at once" in rows["runway"].reason
     assert not rows["luma"].usable
     assert "SHOTRELAY_LUMA_CONCURRENCY" in rows["luma"].reason
+
+
+def test_ollama_counts_only_when_its_server_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from providers.cloud.fakeserver import FakeServer, Reply
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{port}")
+    down = {p.name: p for p in diagnose({}, catalog=[], engines=NO_ENGINES).planners}
+    assert not down["ollama"].usable and "no Ollama server answers" in down["ollama"].reason
+    server = FakeServer().start()
+    try:
+        server.on("GET", "/api/tags", Reply(json={"models": []}))
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        up = {p.name: p for p in diagnose({}, catalog=[], engines=NO_ENGINES).planners}
+        assert up["ollama"].usable and "answers" in up["ollama"].reason
+    finally:
+        server.stop()

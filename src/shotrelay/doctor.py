@@ -130,6 +130,9 @@ def check_planners(credentials: Credentials | None = None) -> list[ProviderCheck
             planner = get_planner(name)
             check = getattr(planner, "available", None)
             usable, reason = check() if callable(check) else (True, "built in")
+            probe = getattr(planner, "probe", None)
+            if usable and callable(probe):  # a keyless server must answer to count
+                usable, reason = probe()
         except Exception as exc:  # a broken planner is reported, not fatal
             usable, reason = False, f"cannot load: {type(exc).__name__}"
         key_env = getattr(planner, "key_env", None) if usable is False else None

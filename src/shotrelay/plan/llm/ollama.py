@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import httpx
+
 from shotrelay.errors import TransientError
 from shotrelay.plan.llm.base import Answer, LLMPlanner
 from shotrelay.plan.llm.prompt import PlanPrompt
@@ -38,6 +40,20 @@ class OllamaPlanner(LLMPlanner):
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         return {}
+
+    def probe(self, timeout: float = 1.0) -> tuple[bool, str]:
+        """Whether an Ollama server answers at :attr:`base_url` (``GET /api/tags``)."""
+        fix = "start it with `ollama serve`, or set OLLAMA_HOST to where it runs"
+        try:
+            answer = httpx.get(f"{self.base_url}/api/tags", timeout=timeout)
+        except httpx.HTTPError as exc:
+            return (
+                False,
+                f"no Ollama server answers at {self.base_url} ({type(exc).__name__}); {fix}",
+            )
+        if answer.status_code != 200:
+            return False, f"{self.base_url} answered HTTP {answer.status_code}, not Ollama; {fix}"
+        return True, f"server at {self.base_url} answers"
 
     def path(self, model: str) -> str:
         return "/api/chat"
