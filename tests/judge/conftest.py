@@ -12,6 +12,14 @@ from shotrelay.judge import Asked
 from shotrelay.media import write_video
 
 
+@pytest.fixture(autouse=True)
+def outcomes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's outcomes store, in the test's own folder."""
+    path = tmp_path / "outcomes.jsonl"
+    monkeypatch.setenv("SHOTRELAY_OUTCOMES", str(path))
+    return path
+
+
 @pytest.fixture
 def asked() -> Asked:
     """A 2 s pan right at 12 fps, 320x180."""

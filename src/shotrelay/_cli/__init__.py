@@ -9,10 +9,11 @@ from shotrelay._cli.app import app
 from shotrelay._cli import project
 from shotrelay._cli import running
 from shotrelay._cli import deliver
+from shotrelay._cli import judging
 
 __all__ = ["app", "main"]
 
-_COMMANDS = (project, running, deliver)  # imported for their @app.command registrations
+_COMMANDS = (project, running, deliver, judging)  # imported for their @app.command registrations
 
 
 def main() -> None:

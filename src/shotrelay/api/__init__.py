@@ -6,6 +6,7 @@ a name) and returns data. docs/api.md has an example per command.
 """
 
 from shotrelay.api._deliver import contact_sheet, doctor, export, list_models, rephrase, report
+from shotrelay.api._learn import Rating, learn_export, learn_import, learned, rate
 from shotrelay.api._project import (
     PlanOutcome,
     find_project_file,
@@ -29,6 +30,7 @@ from shotrelay.relay import RunResult, StatusReport
 
 __all__ = [
     "PlanOutcome",
+    "Rating",
     "RunResult",
     "StatusReport",
     "WaitCallback",
@@ -40,9 +42,13 @@ __all__ = [
     "find_project_file",
     "fit_route_to_deadline",
     "init_project",
+    "learn_export",
+    "learn_import",
+    "learned",
     "list_models",
     "pick",
     "plan_file",
+    "rate",
     "redo",
     "rephrase",
     "report",
