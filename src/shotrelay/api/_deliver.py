@@ -10,10 +10,13 @@ from typing import Literal
 from shotrelay.api._project import find_project_file
 from shotrelay.catalog import load_catalog, model_rows
 from shotrelay.catalog.listing import ModelRow
+from shotrelay.doctor import Diagnosis, diagnose
 from shotrelay.edit.export import ExportFormat, export_cut
+from shotrelay.errors import PlanError, RemoteFailure, SpecError, TransientError, Unreachable
+from shotrelay.plan.llm.base import LLMPlanner
 from shotrelay.prompts import rephrase as _rephrase
 from shotrelay.prompts.compiler import CompiledPrompt
-from shotrelay.doctor import Diagnosis, diagnose
+from shotrelay.prompts.rephrase import ParsedInstruction
 from shotrelay.report.contact import write_contact_sheet
 from shotrelay.report.html import write_report
 from shotrelay.spec.vocabulary import Stage, Task
@@ -55,11 +58,38 @@ def rephrase(
     *,
     stage: Stage = Stage.GENERATE,
     model: str = "local-camera",
+    planner: str | None = None,
     catalog_files: Sequence[Path] = (),
 ) -> CompiledPrompt:
     """A rough instruction rewritten as ``model``'s prompt for ``stage``
-    (``shotrelay rephrase``)."""
-    return _rephrase(instruction, stage, load_catalog(catalog_files).get(model))
+    (``shotrelay rephrase``).
+
+    With ``planner`` (``openai``, ``anthropic``, ``gemini``, ``ollama[:model]``), a language
+    model reads the instruction (structured output, validated, the dialect's guides in the
+    request) and the rules read it when that fails; ``parts["read_by"]`` says which did.
+    """
+    catalog = load_catalog(catalog_files)
+    target = catalog.get(model)
+    parsed: ParsedInstruction | None = None
+    read_by = "rules"
+    if planner and planner != "rules":
+        from shotrelay.plan.llm.rephrase import read_instruction
+        from shotrelay.plan.registry import get_planner
+
+        chosen = get_planner(planner)
+        if not isinstance(chosen, LLMPlanner):
+            raise SpecError(
+                f"planner {planner!r} reads no instructions",
+                field="planner",
+                fix="use openai, anthropic, gemini or ollama[:model], or rules",
+            )
+        try:
+            parsed = read_instruction(chosen, instruction, stage, target, catalog.models)
+            read_by = chosen.name
+        except (PlanError, TransientError, Unreachable, RemoteFailure) as exc:
+            read_by = f"rules (the {chosen.name} planner failed: {exc})"
+    compiled = _rephrase(instruction, stage, target, parsed=parsed)
+    return compiled.model_copy(update={"parts": {**compiled.parts, "read_by": read_by}})
 
 
 def doctor() -> Diagnosis:

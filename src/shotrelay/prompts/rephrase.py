@@ -217,10 +217,15 @@ def _spoken(instruction: str, parsed: ParsedInstruction) -> tuple[str, str, str]
 
 
 def rephrase(
-    instruction: str, stage: Stage, model: ModelProfile, project: Project | None = None
+    instruction: str,
+    stage: Stage,
+    model: ModelProfile,
+    project: Project | None = None,
+    parsed: ParsedInstruction | None = None,
 ) -> CompiledPrompt:
-    """The instruction as ``model``'s prompt for ``stage``: parsed, then compiled."""
-    parsed = parse_instruction(instruction)
+    """The instruction as ``model``'s prompt for ``stage``: parsed (by the rules, unless a
+    reading is given, e.g. a language model's), then compiled in ``model``'s dialect."""
+    parsed = parsed or parse_instruction(instruction)
     base = project or Project(name="rephrase")
     if stage is Stage.TTS:
         line, voice, speaker = _spoken(instruction, parsed)

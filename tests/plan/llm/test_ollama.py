@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from shotrelay.catalog.profile import ModelProfile
-from shotrelay.errors import InvalidInput, TransientError
+from shotrelay.errors import InvalidInput, Unreachable
 from shotrelay.plan.llm import OllamaPlanner, shot_list_schema
 from shotrelay.providers.credentials import Credentials
 
@@ -61,15 +61,17 @@ def test_missing_model_is_invalid_input_naming_it(server: Any, models: list[Mode
         API.make(server).plan(project(), models)
 
 
-def test_server_not_running_is_transient_and_says_where(models: list[ModelProfile]) -> None:
+def test_server_not_running_is_unreachable_at_once_and_says_where(
+    models: list[ModelProfile],
+) -> None:
     gone = FakeServer().start()
     url = gone.url
     gone.stop()
     waits: list[float] = []
     planner = OllamaPlanner(base_url=url, sleep=waits.append, retries=2, credentials=_env())
-    with pytest.raises(TransientError, match=f"could not connect to {url}"):
+    with pytest.raises(Unreachable, match=f"could not connect to {url}"):
         planner.plan(project(), models)
-    assert waits == [1.0, 2.0]
+    assert waits == []  # nothing went out: no retries, the caller falls back at once
 
 
 def test_credentials_in_a_base_url_are_not_shown(models: list[ModelProfile]) -> None:
@@ -78,6 +80,6 @@ def test_credentials_in_a_base_url_are_not_shown(models: list[ModelProfile]) -> 
     gone.stop()
     creds = _env(SHOTRELAY_OLLAMA_BASE_URL=f"http://admin:hunter2pw@{host}")
     planner = OllamaPlanner(credentials=creds, sleep=lambda _s: None)
-    with pytest.raises(TransientError) as info:
+    with pytest.raises(Unreachable) as info:
         planner.plan(project(), models)
     assert "hunter2pw" not in str(info.value) and f"http://{host}" in str(info.value)

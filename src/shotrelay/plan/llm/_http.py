@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from shotrelay.errors import ProviderError, RateLimited, TransientError
+from shotrelay.errors import ProviderError, RateLimited, TransientError, Unreachable
 from shotrelay.providers.credentials import Secret, redact
 from shotrelay.providers.http.classify import Verdict, body_snippet, response_error
 
@@ -81,16 +81,17 @@ class JsonClient:
         try:
             with httpx.Client(timeout=self._timeout, transport=self._transport) as client:
                 response = client.post(url, json=body, headers=self._headers())
-        except httpx.TimeoutException as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            # Nothing went out (DNS, refused, TLS): no retries, the caller falls back at once.
             raise self._error(
-                TransientError, f"{what} timed out ({type(exc).__name__})", model
-            ) from None
-        except httpx.ConnectError:
-            raise self._error(
-                TransientError,
+                Unreachable,
                 f"{what}: could not connect to {_shown(self.base_url)}; is the server running and "
                 "the base URL right?",
                 model,
+            ) from None
+        except httpx.TimeoutException as exc:
+            raise self._error(
+                TransientError, f"{what} timed out ({type(exc).__name__})", model
             ) from None
         except httpx.HTTPError as exc:
             raise self._error(

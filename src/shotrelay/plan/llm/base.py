@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 
@@ -26,6 +26,8 @@ from shotrelay.providers.credentials import Credentials, Secret
 from shotrelay.providers.http.classify import default_verdict
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Task
+
+_T = TypeVar("_T")
 
 __all__ = ["Answer", "LLMPlanner"]
 
@@ -145,7 +147,28 @@ class LLMPlanner:
 
     def plan(self, project: Project, models: Sequence[ModelProfile]) -> list[Shot]:
         """Shots from the model, validated (repaired up to ``attempts`` answers) and timed."""
-        model, row = self.resolve(models)
+        prompt = build_prompt(project, models, self.resolve(models)[1])
+
+        def shots(content: str) -> list[Shot]:
+            try:
+                return fit_to_target(parse_shots(content, project), prompt.target, models)
+            except PlanError as unfit:  # too few shots for the target: ask for more
+                raise BadAnswer([str(unfit)]) from None
+
+        return self.ask(prompt, shot_list_schema(project), shots, models, what="shot list")
+
+    def ask(
+        self,
+        prompt: PlanPrompt,
+        schema: dict[str, Any],
+        parse: Callable[[str], _T],
+        models: Sequence[ModelProfile] = (),
+        *,
+        what: str = "answer",
+    ) -> _T:
+        """One structured-output conversation: the answer as ``parse`` reads it, asking for
+        repairs (up to ``attempts`` answers) while ``parse`` raises ``BadAnswer``."""
+        model, _row = self.resolve(models)
         key = self._key()
         if self.key_env is not None and key is None:
             raise AuthError(
@@ -166,31 +189,24 @@ class LLMPlanner:
             timeout=self._timeout,
             transport=self._transport,
         )
-        prompt = build_prompt(project, models, row)
-        request = self.opening(model, prompt, shot_list_schema(project))
+        request = self.opening(model, prompt, schema)
         problems: list[str] = []
         for _ in range(self.attempts):
             answer = self.read(client.post(self.path(model), request, model=model))
             try:
-                shots = parse_shots(answer.content, project)
+                return parse(answer.content)
             except BadAnswer as bad:
                 problems = bad.problems
                 if answer.truncated:
                     problems = [
                         f"the answer was cut off at the token limit ({answer.stop}); "
-                        "write fewer shots with shorter descriptions",
+                        f"write a shorter {what}",
                         *problems,
                     ]
                 request = self.repair(request, answer, repair_message(problems))
-                continue
-            try:
-                return fit_to_target(shots, prompt.target, models)
-            except PlanError as unfit:  # too few shots for the target: ask for more
-                problems = [str(unfit)]
-                request = self.repair(request, answer, repair_message(problems))
         listed = "\n".join(f"  - {p}" for p in problems)
         raise PlanError(
-            f"{self.name} planner ({model}) gave no valid shot list in {self.attempts} "
+            f"{self.name} planner ({model}) gave no valid {what} in {self.attempts} "
             f"answers; the last one had these problems:\n{listed}\n"
             "  fix: try again, choose a stronger model (--planner name:model), "
             "or use --planner rules"

@@ -10,9 +10,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from pydantic import BaseModel
+
 from shotrelay.spec.models import Project, Shot
 
-__all__ = ["NARRATOR", "PLAN_FIELDS", "gemini_schema", "shot_list_schema"]
+__all__ = ["NARRATOR", "PLAN_FIELDS", "closed_schema", "gemini_schema", "shot_list_schema"]
 
 #: The fields of ``Shot`` a planning model writes, in the order it should write them.
 PLAN_FIELDS = (
@@ -61,6 +63,16 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
         out["additionalProperties"] = False
         out["required"] = list(out.get("properties", {}))
     return out
+
+
+def closed_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A pydantic model's JSON Schema, inlined and closed (every property required, no
+    others), as strict structured output asks; nullable fields stay nullable."""
+    full = model.model_json_schema()
+    inlined: dict[str, Any] = _inline(
+        {k: v for k, v in full.items() if k != "$defs"}, full.get("$defs", {})
+    )
+    return inlined
 
 
 def shot_list_schema(project: Project) -> dict[str, Any]:
