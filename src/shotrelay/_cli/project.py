@@ -91,6 +91,9 @@ def route(
         bool,
         typer.Option("--available-only", help="Only providers usable now (keys set, local)."),
     ] = False,
+    priors_only: Annotated[
+        bool, typer.Option("--priors-only", help="Route on catalog priors, not learned scores.")
+    ] = False,
     deadline: DeadlineOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
@@ -106,6 +109,7 @@ def route(
         preset=preset,
         available_only=available_only,
         catalog_files=catalog or [],
+        priors_only=priors_only,
     )
     fitted = None
     if deadline is not None:

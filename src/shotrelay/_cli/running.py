@@ -43,6 +43,9 @@ def run(
     takes: Annotated[int | None, typer.Option(help="Takes per shot (overrides the file).")] = None,
     deadline: DeadlineOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    priors_only: Annotated[
+        bool, typer.Option("--priors-only", help="Route on catalog priors, not learned scores.")
+    ] = False,
     as_json: JsonOpt = False,
     wait: WaitOpt = False,
 ) -> None:
@@ -62,6 +65,7 @@ def run(
             on_event=view if view.show else None,
             deadline=parse_deadline(deadline) if deadline is not None else None,
             wait=wait,
+            priors_only=priors_only,
         )
     if as_json:
         print_json(result.model_dump(mode="json", exclude={"plan"}))

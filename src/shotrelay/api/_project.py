@@ -102,21 +102,30 @@ def route_file(
     preset: str | None = None,
     available_only: bool = False,
     catalog_files: Sequence[Path] = (),
+    priors_only: bool = False,
 ) -> RoutePlan:
-    """Route a project file against the catalog (``shotrelay route``).
+    """Route a project file against the catalog (``shotrelay route``), on the posteriors
+    learned from the user's outcomes unless ``priors_only``.
 
     By default every provider in the catalog is considered (planning what keys would buy);
     with ``available_only`` only the providers ``run`` would use now (installed, with their
     keys in the environment or ``.env``).
     """
+    from shotrelay.learn import OutcomeStore, learn
     from shotrelay.providers.registry import load_providers, usable
     from shotrelay.route import route_project
 
     project = load_project(find_project_file(path))
     catalog = load_catalog(catalog_files)
     available = usable(load_providers()).__contains__ if available_only else None
+    learned = None if priors_only else learn(OutcomeStore().read(), catalog.models)
     return route_project(
-        project, catalog.models, budget_usd=budget_usd, available=available, preset=preset
+        project,
+        catalog.models,
+        budget_usd=budget_usd,
+        available=available,
+        preset=preset,
+        learned=learned,
     )
 
 

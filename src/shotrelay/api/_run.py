@@ -47,9 +47,10 @@ def run_project(
     deadline: datetime | None = None,
     on_event: EventCallback | None = None,
     wait: bool = False,
+    priors_only: bool = False,
 ) -> RunResult:
     """Animatic first, then (after approval) paid generation, finishing, the cut and the
-    manifest (``shotrelay run``)."""
+    manifest (``shotrelay run``); ``priors_only`` routes without the learned posteriors."""
     return _run(
         find_project_file(project),
         auto_approve=auto_approve,
@@ -58,6 +59,7 @@ def run_project(
         deadline=deadline,
         on_event=on_event,
         wait=wait,
+        priors_only=priors_only,
     )
 
 

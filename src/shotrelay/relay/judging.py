@@ -17,6 +17,7 @@ from shotrelay.engine.scores import ScoreRow, record_score, scores
 from shotrelay.engine.settings import Scorer, TakeResult, TakesRejected
 from shotrelay.errors import IntegrityError
 from shotrelay.judge import Judgement, asked_for, choose, judge_clip
+from shotrelay.learn import OutcomeStore, judged_outcomes
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage, Voice
@@ -32,8 +33,12 @@ def judge_scorer(
     journal: Journal,
     ref: str,
     models: Mapping[str, ModelProfile],
+    outcomes: OutcomeStore | None = None,
 ) -> Scorer:
-    """A scorer that judges every take, records each score, and explains its choice."""
+    """A scorer that judges every take, records each score, and explains its choice.
+
+    With ``outcomes``, every judged take of a cloud model is also evidence for the router.
+    """
     routes = {r.id: r for r in plan.shots}
 
     def scorer(shot_id: str, takes: list[TakeResult]) -> int | None:
@@ -55,6 +60,17 @@ def judge_scorer(
                 continue
             judged[t.take] = verdict
             _store(journal, shot_id, t, verdict, verdict.model_dump(mode="json"))
+            profile = models.get(t.model)
+            if outcomes is not None and profile is not None and not profile.local:
+                evidence = judged_outcomes(
+                    model=t.model,
+                    version=profile.api_model,
+                    shot_class=shot.role.value,
+                    checks={c.name: c.score for c in verdict.checks},
+                    project=project.name,
+                    take=t.key,
+                )
+                outcomes.add(evidence)
         choice = choose(judged)
         take, why = choice.take, choice.why
         if take is None and unjudged:

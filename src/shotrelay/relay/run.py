@@ -22,6 +22,7 @@ from shotrelay.engine.settings import ExecutorHooks, ExecutorSettings
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
 from shotrelay.errors import EngineError
+from shotrelay.learn import Learned, OutcomeStore, learn
 from shotrelay.providers.base import Provider, account_limit
 from shotrelay.relay.compile import CompileFn, PacketLike, build_graph
 from shotrelay.relay.deadline import DeadlineRun
@@ -118,11 +119,14 @@ def run(
     deadline: datetime | None = None,
     studio: SlotQueue | None = None,
     wait: bool = False,
+    priors_only: bool = False,
 ) -> RunResult:
     """Animatic, structure gate, routed relay, cut and manifest (see docs/engine.md).
 
     One run per project: another run holding the project's lock makes this one raise
     EngineError at once, or, with ``wait``, wait for it (see engine/lock.py).
+    Routing reads the user's outcomes (shotrelay.learn) unless ``priors_only``; judged takes
+    of cloud models are added to them.
     """
     return asyncio.run(
         run_async(
@@ -138,6 +142,7 @@ def run(
             deadline=deadline,
             studio=studio,
             wait=wait,
+            priors_only=priors_only,
         )
     )
 
@@ -156,6 +161,7 @@ async def run_async(
     deadline: datetime | None = None,
     studio: SlotQueue | None = None,
     wait: bool = False,
+    priors_only: bool = False,
 ) -> RunResult:
     """The same as :func:`run`, inside a running event loop."""
     hooks = hooks or EngineHooks()
@@ -173,6 +179,8 @@ async def run_async(
         journal = Journal(ws.journal)
         store = ArtifactStore(ws.store)
         journal.start_run("run")
+        outcomes = OutcomeStore()
+        learned = None if priors_only else learn(outcomes.read(), models_list)
     except BaseException:
         lock.release()
         raise
@@ -229,7 +237,7 @@ async def run_async(
         # 2. Route on what is available, then the structure gate.
         digests = shot_digests(project, journal)
         routed, kept = keep_finished(
-            route_available(project, models_list, provs),
+            route_available(project, models_list, provs, learned=learned),
             read_route(ws.route),
             read_digests(ws.route_digests),
             digests,
@@ -275,7 +283,9 @@ async def run_async(
             journal.event("route_note", note)
         # 3. The routed relay and the cut; takes judged unless the caller brings a scorer.
         if hooks.scorer is None:
-            executor.scorer = judge_scorer(project, plan, journal, str(project_path), models)
+            executor.scorer = judge_scorer(
+                project, plan, journal, str(project_path), models, outcomes
+            )
         graph = build_graph(
             project,
             plan,
@@ -399,7 +409,7 @@ def route_available(
         raise EngineError(
             "no provider is available, not even the local one; run `shotrelay doctor`"
         )
-    return route_project(project, models, available=ready.__contains__)
+    return route_project(project, models, available=ready.__contains__, learned=learned)
 
 
 def _default_compile(

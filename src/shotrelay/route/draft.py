@@ -105,7 +105,7 @@ def _draft_stage(
     idx = np.flatnonzero(primary)
     chars = sum(len(d.line) for d in shot.dialogue) if stage == Stage.TTS else 0
     cost, seconds = _unit_figures(table, stage, shot, needs.clips, takes, chars)
-    scores = table.quality[idx]
+    scores = table.quality_for(shot.role.value)[idx]
     if stage == Stage.GENERATE and not needs.handoff:
         scores = scores.copy()
         scores[table.text_only[idx], _CONTINUITY] *= settings.text_only_continuity

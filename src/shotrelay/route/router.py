@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
+from shotrelay.learn.posterior import Learned
 from shotrelay.route.budget import Group, Option, optimise
 from shotrelay.route.constraints import Constraints
 from shotrelay.route.draft import DraftCache, ShotDraft, StageDraft, draft_shot, needed_finishing
@@ -34,6 +35,7 @@ def route_project(
     available: Callable[[str], bool] | None = None,
     preset: str | None = None,
     explain: bool = False,
+    learned: Learned | None = None,
 ) -> RoutePlan:
     """Route every shot's stages to models.
 
@@ -41,11 +43,14 @@ def route_project(
     re-optimised within it (BudgetError when even the cheapest plan is over). ``available``
     is asked once per provider name (default: all available). ``preset`` overrides the
     policy's. ``explain`` records, per stage, why every other model was excluded.
+    ``learned``: posteriors from outcomes (shotrelay.learn) that replace the catalog's priors
+    per class of shot; None routes on the priors only.
     """
     settings = load_settings()
     preset_name = preset or project.policy.preset
     weighting = Weighting(project.policy, settings.preset(preset_name))
     table = ModelTable.build(models, project.format)
+    table.learned = learned
     cons = Constraints(table, project.policy, available)
     drafts: list[ShotDraft] = []
     cache: DraftCache = {}
@@ -278,6 +283,7 @@ def _stage_route(ctx: _Ctx, stage: Stage, settings: RouterSettings, explain: boo
     runner_id = t.models[r.idx[runner]].id if runner is not None else None
     reasons = why_reasons(r, pos, runner, runner_id or "")
     reasons += _notes(ctx, stage, row, settings)
+    reasons += t.learned_reasons(model.id, ctx.d.shot.role.value)
     cost_line = f"costs {_money(est.usd)} ({est.label}), about {seconds:.0f} s"
     if stage == Stage.GENERATE and (t.low_res[row] or t.low_fps[row]):
         fin = sum(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from shotrelay.catalog.profile import ModelProfile, ModelStatus, PricingRule
+from shotrelay.learn.posterior import Learned
 from shotrelay.route.policy import QUALITY_AXES
 from shotrelay.route.stages import needs_interpolate, needs_upscale, takes_first_frame
 from shotrelay.spec.models import RESOLUTIONS, Format
@@ -70,6 +71,28 @@ class ModelTable:
     _range_max: np.ndarray
     _clip_cache: dict[float, np.ndarray] = field(default_factory=dict)
     _price: dict[PricingRule, np.ndarray] = field(default_factory=dict)
+    #: Learned quality per shot class (posteriors from shotrelay.learn), and what it says.
+    learned: Learned | None = None
+    _learned_quality: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def quality_for(self, shot_class: str) -> np.ndarray:
+        """The quality matrix for a class of shot: the catalog priors moved by evidence."""
+        if self.learned is None or not len(self.learned):
+            return self.quality
+        if shot_class not in self._learned_quality:
+            q = self.quality.copy()
+            for i, m in enumerate(self.models):
+                for p in self.learned.for_model(m.id, shot_class):
+                    if p.axis in QUALITY_AXES:
+                        q[i, QUALITY_AXES.index(p.axis)] = p.mean
+            self._learned_quality[shot_class] = q
+        return self._learned_quality[shot_class]
+
+    def learned_reasons(self, model_id: str, shot_class: str) -> list[str]:
+        """What evidence moved this model's scores for this class of shot, in words."""
+        if self.learned is None:
+            return []
+        return [p.reason() for p in self.learned.for_model(model_id, shot_class)]
 
     def __post_init__(self) -> None:
         # Unit price per rule (zero for models on another rule), resolution factor included.
