@@ -392,9 +392,14 @@ def _load_providers() -> dict[str, Provider]:
 
 
 def route_available(
-    project: Project, models: list[ModelProfile], providers: Mapping[str, Provider]
+    project: Project,
+    models: list[ModelProfile],
+    providers: Mapping[str, Provider],
+    *,
+    learned: Learned | None = None,
 ) -> RoutePlan:
-    """The project routed on the providers that are usable now (as ``run`` routes it)."""
+    """The project routed on the providers that are usable now (as ``run`` routes it), on
+    ``learned`` posteriors when given."""
     from shotrelay.route.router import route_project
 
     ready: set[str] = set()
