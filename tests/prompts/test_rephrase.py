@@ -103,3 +103,15 @@ def test_rephrase_for_a_keyframe_has_no_camera_move(make_model: MakeModel) -> No
     still = rephrase("slow push on the laptop, close", Stage.KEYFRAME, make_model("flux"))
     assert "push" not in still.text.lower()
     assert "close-up" in still.text.lower()
+
+
+def test_a_quoted_line_that_led_into_says_ends_as_spoken() -> None:
+    from shotrelay.catalog.loader import load_catalog
+    from shotrelay.prompts import rephrase
+    from shotrelay.spec.vocabulary import Stage
+
+    tts = next(m for m in load_catalog(use_env=False).models if m.id == "local-tts")
+    said = rephrase('"We ship on Friday," she says warmly', Stage.TTS, tts)
+    assert said.text == "We ship on Friday." and said.parts["voice"] == "warmly"
+    asked = rephrase('"Are we live?" he asks, nervous', Stage.TTS, tts)
+    assert asked.text == "Are we live?" and asked.parts["voice"] == "nervous"

@@ -200,6 +200,14 @@ def _subject_action(actor: tuple[str, str] | None, target: str, rest: list[str])
     return "", ""
 
 
+def _spoken_line(line: str) -> str:
+    """A quoted line as it is spoken: a comma that led into "she says" becomes a full stop."""
+    text = line.strip()
+    if text.endswith((",", ";", ":")):
+        text = text[:-1].rstrip() + "."
+    return text
+
+
 def _spoken(instruction: str, parsed: ParsedInstruction) -> tuple[str, str, str]:
     """(line, voice direction, speaker) of a tts instruction."""
     if parsed.line:
@@ -208,7 +216,7 @@ def _spoken(instruction: str, parsed: ParsedInstruction) -> tuple[str, str, str]
         speaker = (match.group(1) or "").strip() if match else ""
         direction = match.group(2) if match else rest
         pieces = [p.strip(" .") for p in re.split(r"[,;]", direction) if p.strip(" .")]
-        return parsed.line, ", ".join(pieces), speaker
+        return _spoken_line(parsed.line), ", ".join(pieces), speaker
     head, _, tail = instruction.partition(",")
     match = _SPEECH.match(head.strip())
     if match and match.group(2):
