@@ -2,16 +2,19 @@
 Wan, Pika, FLUX, RIFE/FILM, lip sync, upscalers).
 
 The model's ``api_model`` (or its per-task ``endpoints`` entry) is the fal endpoint id. Field
-names differ per endpoint family; :data:`FAMILIES` says which input goes in which field.
+names differ per endpoint family; ``fal_families.yaml`` says which input goes in which field.
 Local files are inlined as ``data:`` URIs (fal accepts them for ``*_url`` fields).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
+from ruamel.yaml import YAML
 
 from shotrelay.errors import (
     InvalidInput,
@@ -43,7 +46,7 @@ from shotrelay.providers.reconcile import (
 )
 from shotrelay.spec.vocabulary import Task
 
-__all__ = ["FAMILIES", "FalFamily", "FalProvider", "fal_error_kind", "fal_family"]
+__all__ = ["FalFamily", "FalProvider", "fal_error_kind", "fal_family", "families"]
 
 #: fal's model error ``type`` for a refusal (https://docs.fal.ai/model-apis/errors).
 _REFUSAL = "content_policy_violation"
@@ -99,76 +102,18 @@ class FalFamily(BaseModel):
     output: Literal["video", "image"] = "video"
 
 
-_NO_VIDEO_KNOBS: dict[str, Any] = {
-    "prompt": False, "duration": "none", "aspect_ratio": False, "negative_prompt": False,
-    "seed": False,
-}  # fmt: skip
-
-#: First match on the endpoint id wins; the last row is the default for video endpoints.
-FAMILIES: tuple[FalFamily, ...] = (
-    FalFamily(
-        match="kling-video/v4/",
-        inputs={"first_frame": "start_image_url", "last_frame": "end_image_url"},
-        lists={"middle_": "middle_image_urls"},
-        seed=False,
-    ),
-    FalFamily(
-        match="kling-video/v3/",
-        inputs={"first_frame": "start_image_url", "last_frame": "end_image_url"},
-        seed=False,
-    ),
-    FalFamily(
-        match="kling-video/lipsync", inputs={"video": "video_url", "audio": "audio_url"},
-        **_NO_VIDEO_KNOBS,
-    ),
-    FalFamily(match="kling", inputs={"first_frame": "image_url", "last_frame": "tail_image_url"},
-              seed=False),
-    FalFamily(match="hailuo-2.3/pro/", duration="none", aspect_ratio=False,
-              negative_prompt=False, seed=False),
-    FalFamily(match="hailuo-2.3-fast/pro/", duration="none", aspect_ratio=False,
-              negative_prompt=False, seed=False),
-    FalFamily(
-        match="minimax",
-        inputs={"first_frame": "image_url", "last_frame": "end_image_url"},
-        aspect_ratio=False,
-        negative_prompt=False,
-        seed=False,
-    ),
-    FalFamily(match="pixverse", inputs={"first_frame": "image_url"}),
-    FalFamily(match="seedance", inputs={"first_frame": "image_url", "last_frame": "end_image_url"}),
-    FalFamily(match="pika", inputs={"first_frame": "image_url"}, duration="int"),
-    FalFamily(match="wan/v2.2", inputs={"first_frame": "image_url", "last_frame": "end_image_url"},
-              duration="none"),
-    FalFamily(match="ltx-2", inputs={"first_frame": "image_url"}, duration="int",
-              negative_prompt=False, seed=False),
-    FalFamily(match="flux-pro/kontext", inputs={"reference_0": "image_url"}, duration="none",
-              negative_prompt=False, output="image"),
-    FalFamily(
-        match="flux",
-        inputs={"reference_0": "image_url"},
-        duration="none",
-        aspect_ratio=False,
-        negative_prompt=False,
-        image_size=True,
-        output="image",
-    ),
-    FalFamily(match="rife", inputs={"video": "video_url"}, **_NO_VIDEO_KNOBS),
-    FalFamily(match="film/", inputs={"video": "video_url"}, **_NO_VIDEO_KNOBS),
-    FalFamily(match="lipsync", inputs={"video": "video_url", "audio": "audio_url"},
-              **_NO_VIDEO_KNOBS),
-    FalFamily(match="fabric", inputs={"first_frame": "image_url", "audio": "audio_url"},
-              **_NO_VIDEO_KNOBS),
-    FalFamily(match="topaz/upscale", inputs={"video": "video_url"},
-              scale_field="upscale_factor", **_NO_VIDEO_KNOBS),
-    FalFamily(match="upscale", inputs={"video": "video_url"}, **_NO_VIDEO_KNOBS),
-    FalFamily(match="", inputs={"first_frame": "image_url", "last_frame": "end_image_url"}),
-)  # fmt: skip
+@cache
+def families() -> tuple[FalFamily, ...]:
+    """The endpoint families of ``fal_families.yaml``, in match order."""
+    text = resources.files("shotrelay.providers").joinpath("fal_families.yaml").read_text("utf-8")
+    rows = YAML(typ="safe").load(text)["families"]
+    return tuple(FalFamily.model_validate(row) for row in rows)
 
 
 def fal_family(endpoint: str) -> FalFamily:
     """The field mapping for a fal endpoint id."""
     low = endpoint.lower()
-    return next(f for f in FAMILIES if f.match in low)
+    return next(f for f in families() if f.match in low)
 
 
 class FalProvider(ListingHttpProvider):
