@@ -28,6 +28,10 @@ class Learning:
     rating_weight: float = 3.0
     judged_weight: float = 1.0
     half_life_days: float = 60.0
+    #: Optimism for little-tried models: the router reads ``mean + explore * sd``, where the
+    #: sd (``prior_sd`` at the prior, shrinking with evidence) says how unsure the mean is.
+    explore: float = 0.0
+    prior_sd: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,12 @@ class Posterior:
     weight: float
     judged: int
     rated: int
+    #: What the router ranks on: the mean, plus the exploration bonus when one is set.
+    value: float = -1.0
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            object.__setattr__(self, "value", self.mean)
 
     def reason(self) -> str:
         """``aesthetics 0.82, learned from 14 rated takes; prior 0.92``."""
@@ -70,6 +80,10 @@ class Learned:
         """Every learned axis of a model on a class of shot."""
         return [p for (m, c, _a), p in self.table.items() if m == model and c == shot_class]
 
+    def evidence(self, model: str, shot_class: str) -> list[Posterior]:
+        """The axes of a model on a class of shot that evidence moved (for reasons)."""
+        return [p for p in self.for_model(model, shot_class) if p.judged or p.rated]
+
     def __len__(self) -> int:
         return len(self.table)
 
@@ -96,11 +110,26 @@ def learn(
         acc[0] += w * o.value
         acc[1] += w
         acc[2 if o.kind == "judged" else 3] += 1
+    if cfg.explore > 0:  # every model is a candidate in every class seen, tried or not
+        axes = {a for (_m, _c, a) in sums}
+        for cls in {c for (_m, c, _a) in sums}:
+            for mid in current:
+                for axis in axes:
+                    sums.setdefault((mid, cls, axis), [0.0, 0.0, 0, 0])
     out = Learned()
     for (mid, cls, axis), (total, weight, judged, rated) in sums.items():
         prior = current[mid].score(axis)
         mean = (cfg.prior_strength * prior + total) / (cfg.prior_strength + weight)
+        sd = cfg.prior_sd * (cfg.prior_strength / (cfg.prior_strength + weight)) ** 0.5
         out.table[(mid, cls, axis)] = Posterior(
-            mid, cls, axis, prior, round(mean, 4), weight, int(judged), int(rated)
+            mid,
+            cls,
+            axis,
+            prior,
+            round(mean, 4),
+            weight,
+            int(judged),
+            int(rated),
+            value=round(min(1.0, mean + cfg.explore * sd), 4),
         )
     return out

@@ -84,7 +84,7 @@ class ModelTable:
             for i, m in enumerate(self.models):
                 for p in self.learned.for_model(m.id, shot_class):
                     if p.axis in QUALITY_AXES:
-                        q[i, QUALITY_AXES.index(p.axis)] = p.mean
+                        q[i, QUALITY_AXES.index(p.axis)] = p.value
             self._learned_quality[shot_class] = q
         return self._learned_quality[shot_class]
 
@@ -92,7 +92,7 @@ class ModelTable:
         """What evidence moved this model's scores for this class of shot, in words."""
         if self.learned is None:
             return []
-        return [p.reason() for p in self.learned.for_model(model_id, shot_class)]
+        return [p.reason() for p in self.learned.evidence(model_id, shot_class)]
 
     def __post_init__(self) -> None:
         # Unit price per rule (zero for models on another rule), resolution factor included.
