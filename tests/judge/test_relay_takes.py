@@ -133,3 +133,35 @@ def test_when_every_take_fails_hard_qc_the_shot_waits_for_a_person(tmp_path: Pat
     assert "takes_rejected" in [e.kind for e in status(tmp_path / "takes.yaml", last=50).events]
     pick(tmp_path / "takes.yaml", "s1", 2)  # a person may still cut one
     assert go(tmp_path, bad, takes=None).status == "done"
+
+
+class Retakes(Takes):
+    """Black takes at revision 0, clean ones after a re-take."""
+
+    async def fetch(self, handle: Handle, request: JobRequest, dest: Path) -> ProviderResult:
+        if request.stage == Stage.GENERATE and request.seed in {
+            derive_seed("takes", request.shot_id, t, 1) for t in range(1, 9)
+        }:
+            self.in_flight -= 1
+            path = write_video(dest / "out.mp4", clean(), fps=FPS)
+            return ProviderResult(path=path, media_type="video/mp4", cost_usd=1.0)
+        return await super().fetch(handle, request, dest)
+
+
+def test_by_policy_a_defective_shot_is_re_taken_within_the_run(tmp_path: Path) -> None:
+    file = tmp_path / "takes.yaml"
+    file.write_text(PROJECT)
+    black = {1: DEFECTS["black"], 2: DEFECTS["black"]}
+    cloud = Retakes("cloud", black)
+    result = run(
+        file,
+        providers={"local": FakeProvider("local"), "cloud": cloud},
+        catalog=Catalog(),
+        hooks=hooks(Cutter(), retakes=1),
+        auto_approve=True,
+        takes=2,
+    )
+    assert result.status == "done", result.failures
+    assert len([s for s in cloud.submissions]) == 4  # two defective takes, two new ones
+    kinds = [e.kind for e in status(file, last=100).events]
+    assert "takes_rejected" in kinds and "retake" in kinds

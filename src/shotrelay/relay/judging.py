@@ -22,9 +22,24 @@ from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage, Voice
 
-__all__ = ["held_takes", "judge_scorer", "shot_scores"]
+__all__ = ["JudgeScorer", "held_takes", "judge_scorer", "shot_scores"]
 
 _GEN = Stage.GENERATE.value
+
+
+class JudgeScorer:
+    """A Scorer that also remembers the shots whose every take it rejected."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+        self.rejected: set[str] = set()
+
+    def __call__(self, shot_id: str, takes: list[TakeResult]) -> int | None:
+        try:
+            return self.scorer(shot_id, takes)
+        except TakesRejected:
+            self.rejected.add(shot_id)
+            raise
 
 
 def judge_scorer(
@@ -34,7 +49,7 @@ def judge_scorer(
     ref: str,
     models: Mapping[str, ModelProfile],
     outcomes: OutcomeStore | None = None,
-) -> Scorer:
+) -> JudgeScorer:
     """A scorer that judges every take, records each score, and explains its choice.
 
     With ``outcomes``, every judged take of a cloud model is also evidence for the router.
@@ -89,7 +104,7 @@ def judge_scorer(
         journal.event("take_choice", why, shot_id=shot_id, stage=_GEN, data=data)
         return take
 
-    return scorer
+    return JudgeScorer(scorer)
 
 
 def _store(

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.executor import Executor, Scorer, first_success
+from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import Journal
 from shotrelay.engine.lock import ProjectLock
@@ -78,6 +79,9 @@ class EngineHooks:
     sleep: Callable[[float], Awaitable[None]] | None = None
     rand: Callable[[], float] | None = None
     retry: RetryPolicy | None = None
+    #: Rounds of new takes for a shot whose every take failed hard QC (within the budget);
+    #: 0 stops such a shot for a person (pick or redo).
+    retakes: int = 0
 
 
 class RunResult(BaseModel):
@@ -282,27 +286,39 @@ async def run_async(
         for note in [*plan.notes, *plan.trades]:
             journal.event("route_note", note)
         # 3. The routed relay and the cut; takes judged unless the caller brings a scorer.
+        judge = judge_scorer(project, plan, journal, str(project_path), models, outcomes)
         if hooks.scorer is None:
-            executor.scorer = judge_scorer(
-                project, plan, journal, str(project_path), models, outcomes
+            executor.scorer = judge
+
+        def relay_graph() -> JobGraph:
+            return build_graph(
+                project,
+                plan,
+                models,
+                store=store,
+                compile=compile_fn,
+                packets=packets,
+                takes=takes,
+                revisions=journal.revisions(),
+                held=journal.picks() if takes else held_takes(project, journal),
             )
-        graph = build_graph(
-            project,
-            plan,
-            models,
-            store=store,
-            compile=compile_fn,
-            packets=packets,
-            takes=takes,
-            revisions=journal.revisions(),
-            held=journal.picks() if takes else held_takes(project, journal),
-        )
+
+        graph = relay_graph()
         for note in graph.notes:
             journal.event("lowered", note)
             emit(EngineEvent(kind="note", message=note))
         due.track(graph, models, project.priority)
         emit(EngineEvent(kind="phase", message="relay"))
         outcome = await executor.run(graph)
+        for _ in range(hooks.retakes if hooks.scorer is None else 0):
+            if not (rejected := sorted(judge.rejected)):
+                break
+            for shot_id in rejected:
+                journal.bump_revision(shot_id, Stage.GENERATE.value)
+                journal.event("retake", "every take failed hard QC: new takes", shot_id=shot_id)
+            judge.rejected.clear()
+            graph = relay_graph()
+            outcome = await executor.run(graph)
         missing = missing_shots(project, graph, outcome)
         cut = assemble(
             kind="final",
