@@ -35,7 +35,7 @@ def make_mp3(path: Path, seconds: float = 0.3, rate: int = 44100) -> bytes:
 def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, bytes]]:
     """Media type -> the bytes a provider serves: an MP4 clip, a PNG still, an MP3 line."""
     folder = tmp_path_factory.mktemp("media")
-    frames = [np.full((90, 160, 3), 30 + 20 * i, np.uint8) for i in range(12)]
+    frames = [np.full((90, 160, 3), 30 + 3 * i, np.uint8) for i in range(60)]  # 5 s, as asked
     mp4 = write_video(folder / "clip.mp4", frames, fps=12).read_bytes()
     Image.new("RGB", (64, 36), (200, 60, 40)).save(folder / "still.png")
     yield {

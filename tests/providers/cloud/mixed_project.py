@@ -105,7 +105,7 @@ def tiny_png(path: Path, colour: tuple[int, int, int]) -> bytes:
 
 def script(servers: Servers, media: Path) -> None:
     """Each server answers its provider's protocol and serves the outputs."""
-    clip = tiny_clip(media / "out.mp4")
+    clip = tiny_clip(media / "out.mp4", seconds=6.0, fps=4)  # 24 frames, >= the 5 s asked
     still = tiny_png(media / "key.png", (220, 120, 40))
     rw = servers.runway
     rw.on("POST", "/v1/text_to_image", Reply(json={"id": "img-1"}))
