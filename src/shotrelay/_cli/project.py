@@ -149,13 +149,22 @@ def rephrase(
     instruction: Annotated[str, typer.Argument(help="A rough instruction, in your words.")],
     stage: Annotated[Stage, typer.Option(help="Stage the prompt is for.")] = Stage.GENERATE,
     model: Annotated[str, typer.Option(help="Catalog id of the target model.")] = "local-camera",
+    planner: Annotated[
+        str | None,
+        typer.Option(
+            help="Read the instruction with a language model: openai, anthropic, gemini or "
+            "ollama[:model] (the rules read it when that fails). Default: the rules."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
     """Rewrite a rough instruction into a model's prompt for a stage."""
     from shotrelay import api
 
-    compiled = api.rephrase(instruction, stage=stage, model=model, catalog_files=catalog or [])
+    compiled = api.rephrase(
+        instruction, stage=stage, model=model, planner=planner, catalog_files=catalog or []
+    )
     if as_json:
         print_json(compiled.model_dump(mode="json"))
         return
@@ -166,3 +175,5 @@ def rephrase(
         out.print(f"[dim]negative:[/] {compiled.negative}", highlight=False)
     if compiled.truncated:
         err.print(f"note: shortened to the {compiled.dialect} dialect's length limit")
+    if planner and compiled.parts.get("read_by", "").startswith("rules ("):
+        err.print(f"note: read by the {compiled.parts['read_by']}", highlight=False)

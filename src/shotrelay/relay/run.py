@@ -416,16 +416,10 @@ def route_available(
 ) -> RoutePlan:
     """The project routed on the providers that are usable now (as ``run`` routes it), on
     ``learned`` posteriors when given."""
+    from shotrelay.providers.registry import usable
     from shotrelay.route.router import route_project
 
-    ready: set[str] = set()
-    for name, provider in providers.items():
-        try:
-            ok, _why = provider.available()
-        except Exception:  # a broken adapter must not stop routing to the others
-            ok = False
-        if ok:
-            ready.add(name)
+    ready = usable(providers)
     if not ready:
         raise EngineError(
             "no provider is available, not even the local one; run `shotrelay doctor`"
