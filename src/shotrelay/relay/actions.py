@@ -18,7 +18,8 @@ from shotrelay.errors import SpecError
 from shotrelay.relay.abandon import stuck_jobs
 from shotrelay.relay.gate import structure_hash
 from shotrelay.relay.judging import shot_scores
-from shotrelay.relay.run import RunResult, _open, run
+from shotrelay.relay.run import RunResult, run
+from shotrelay.relay.wiring import open_project
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage
 
@@ -58,7 +59,7 @@ def approve(
 
     Takes the project's lock like a run (``wait``/``on_wait`` as in :class:`ProjectLock`).
     """
-    ws, project = _open(project_path, workdir)
+    ws, project = open_project(project_path, workdir)
     lock = ProjectLock(ws.root, project.name, "shotrelay approve")
     lock.acquire(wait=wait, on_wait=on_wait)
     journal = _journal(ws.journal, lock)
@@ -84,7 +85,7 @@ def redo(
 
     The project's lock is held from the first journal write to the end of the run.
     """
-    ws, project = _open(project_path, run_kwargs.get("workdir"))
+    ws, project = open_project(project_path, run_kwargs.get("workdir"))
     _shot(project, shot_id)
     try:
         stages = [Stage(stage)] if stage is not None else list(Stage)
@@ -131,7 +132,7 @@ def pick(
 
     Takes the project's lock like a run (``wait``/``on_wait`` as in :class:`ProjectLock`).
     """
-    ws, project = _open(project_path, workdir)
+    ws, project = open_project(project_path, workdir)
     _shot(project, shot_id)
     if take < 1:
         raise SpecError(
@@ -168,7 +169,7 @@ def status(
     project_path: Path | str, *, workdir: Path | str | None = None, last: int = 10
 ) -> StatusReport:
     """Jobs by state, costs reserved and actual, the approval, outputs and the last events."""
-    ws, project = _open(project_path, workdir)
+    ws, project = open_project(project_path, workdir)
     journal = Journal(ws.journal)
     try:
         reserved, actual = journal.costs()

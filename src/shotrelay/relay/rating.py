@@ -16,7 +16,7 @@ from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.scores import add_rating, scores
 from shotrelay.errors import SpecError
 from shotrelay.learn import Outcome, OutcomeStore
-from shotrelay.relay.run import _open
+from shotrelay.relay.wiring import open_project
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage
 
@@ -56,7 +56,7 @@ def rate(
     store: OutcomeStore | None = None,
 ) -> Rating:
     """Rate a shot's take 1-5 (the take in the cut when ``take`` is None)."""
-    ws, project = _open(project_path, workdir)
+    ws, project = open_project(project_path, workdir)
     if not 1 <= stars <= 5:
         raise SpecError(f"a rating is 1 to 5 stars, not {stars}", field="stars", fix="pass 1-5")
     try:

@@ -7,23 +7,19 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.executor import Executor, Scorer, first_success
 from shotrelay.engine.graph import JobGraph
-from shotrelay.engine.jobs import JobNode
 from shotrelay.engine.journal import Journal
 from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.settings import ExecutorHooks, ExecutorSettings
 from shotrelay.engine.store import ArtifactStore
-from shotrelay.engine.workspace import Workspace, workspace_for
-from shotrelay.errors import EngineError
-from shotrelay.learn import Learned, OutcomeStore, learn
+from shotrelay.learn import OutcomeStore, learn
 from shotrelay.providers.base import Provider, account_limit
 from shotrelay.relay.compile import CompileFn, PacketLike, build_graph
 from shotrelay.relay.deadline import DeadlineRun
@@ -48,22 +44,27 @@ from shotrelay.relay.output import (
     write_route,
 )
 from shotrelay.relay.uploads import Upload, describe_uploads, local_uploads
+from shotrelay.relay.wiring import (
+    CatalogLike,
+    catalog_or_builtin,
+    default_compile,
+    default_last_frame,
+    default_packets,
+    installed_providers,
+    noter,
+    open_project,
+    recompiler,
+    route_available,
+    system_random,
+)
 from shotrelay.route.plan import RoutePlan
-from shotrelay.spec.loader import load_project
-from shotrelay.spec.models import Project, Shot
+from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage
 
 if TYPE_CHECKING:
     from shotrelay.schedule.slots import SlotQueue
 
-__all__ = ["CatalogLike", "EngineHooks", "RunResult", "route_available", "run", "run_async"]
-
-
-class CatalogLike(Protocol):
-    """What the engine reads from a catalog."""
-
-    @property
-    def models(self) -> list[ModelProfile]: ...
+__all__ = ["EngineHooks", "RunResult", "run", "run_async"]
 
 
 @dataclass
@@ -169,15 +170,15 @@ async def run_async(
 ) -> RunResult:
     """The same as :func:`run`, inside a running event loop."""
     hooks = hooks or EngineHooks()
-    ws, project = _open(project_path, workdir)
+    ws, project = open_project(project_path, workdir)
     lock = await ProjectLock(ws.root, project.name, "shotrelay run").acquire_async(
-        wait=wait, on_wait=_noter(on_event)
+        wait=wait, on_wait=noter(on_event)
     )
     try:
         due = DeadlineRun(deadline or project.deadline, studio)
-        models_list = _catalog(catalog).models
+        models_list = catalog_or_builtin(catalog).models
         models = {m.id: m for m in models_list}
-        provs = dict(providers) if providers is not None else _load_providers()
+        provs = dict(providers) if providers is not None else installed_providers()
         for prov in provs.values():
             account_limit(prov)  # a bad SHOTRELAY_<NAME>_CONCURRENCY stops here, before work
         journal = Journal(ws.journal)
@@ -190,8 +191,8 @@ async def run_async(
         raise
     emit = on_event or (lambda _e: None)
     try:
-        compile_fn = hooks.compile or _default_compile
-        packets = (hooks.packets or _default_packets)(project)
+        compile_fn = hooks.compile or default_compile
+        packets = (hooks.packets or default_packets)(project)
         executor = Executor(
             journal,
             store,
@@ -202,14 +203,14 @@ async def run_async(
                 retry=hooks.retry or RetryPolicy(),
                 resubmit_unknown=resubmit_unknown,
                 sleep=hooks.sleep or asyncio.sleep,
-                rand=hooks.rand or _random(),
+                rand=hooks.rand or system_random(),
                 project_ref=str(project_path),
             ),
             ExecutorHooks(
                 on_event=on_event,
                 scorer=hooks.scorer or first_success,
-                recompile=_recompiler(project, compile_fn, packets),
-                extract_last_frame=hooks.extract_last_frame or _default_last_frame,
+                recompile=recompiler(project, compile_fn, packets),
+                extract_last_frame=hooks.extract_last_frame or default_last_frame,
                 slots=due.slots,
             ),
             scratch=ws.scratch,
@@ -379,87 +380,3 @@ async def run_async(
     finally:
         journal.close()
         lock.release()
-
-
-def _noter(on_event: EventCallback | None) -> Callable[[str], None] | None:
-    if on_event is None:
-        return None
-    return lambda line: on_event(EngineEvent(kind="note", message=line))
-
-
-def _open(project_path: Path | str, workdir: Path | str | None) -> tuple[Workspace, Project]:
-    ws = workspace_for(project_path, workdir)
-    project = load_project(ws.project_file)
-    return ws.create(), project
-
-
-def _catalog(catalog: CatalogLike | None) -> CatalogLike:
-    if catalog is not None:
-        return catalog
-    from shotrelay.catalog.loader import load_catalog
-
-    return load_catalog()
-
-
-def _load_providers() -> dict[str, Provider]:
-    from shotrelay.providers.registry import load_providers
-
-    return load_providers()
-
-
-def route_available(
-    project: Project,
-    models: list[ModelProfile],
-    providers: Mapping[str, Provider],
-    *,
-    learned: Learned | None = None,
-) -> RoutePlan:
-    """The project routed on the providers that are usable now (as ``run`` routes it), on
-    ``learned`` posteriors when given."""
-    from shotrelay.providers.registry import usable
-    from shotrelay.route.router import route_project
-
-    ready = usable(providers)
-    if not ready:
-        raise EngineError(
-            "no provider is available, not even the local one; run `shotrelay doctor`"
-        )
-    return route_project(project, models, available=ready.__contains__, learned=learned)
-
-
-def _default_compile(
-    stage: Stage, shot: Shot, project: Project, model: ModelProfile, packet: Any
-) -> tuple[str, str]:
-    from shotrelay.prompts.compiler import compile_prompt
-
-    compiled = compile_prompt(stage, shot, project, model, packet)
-    return compiled.text, compiled.negative
-
-
-def _default_packets(project: Project) -> Callable[[str], PacketLike]:
-    from shotrelay.continuity.ledger import ContinuityLedger
-
-    ledger = ContinuityLedger(project)
-    return ledger.packet
-
-
-def _default_last_frame(video: Path, out_png: Path) -> Path:
-    from shotrelay.media.frames import last_frame
-
-    return last_frame(video, out_png)
-
-
-def _recompiler(
-    project: Project, compile_fn: CompileFn, packets: Callable[[str], PacketLike]
-) -> Callable[[JobNode, ModelProfile], tuple[str, str]]:
-    def recompile(node: JobNode, model: ModelProfile) -> tuple[str, str]:
-        shot = project.shot(node.shot_id)
-        return compile_fn(Stage(node.step), shot, project, model, packets(node.shot_id))
-
-    return recompile
-
-
-def _random() -> Callable[[], float]:
-    import random
-
-    return random.random

@@ -171,7 +171,7 @@ def _plan(ws: Workspace) -> tuple[RoutePlan | None, str, str]:
     from shotrelay.catalog import load_catalog
     from shotrelay.providers.registry import load_providers
     from shotrelay.relay.keep import read_route
-    from shotrelay.relay.run import route_available
+    from shotrelay.relay.wiring import route_available
 
     recorded = read_route(ws.route)  # None when missing or unreadable: route afresh
     if recorded is not None:
