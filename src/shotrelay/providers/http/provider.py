@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field
 
 from shotrelay.errors import (
     AuthError,
@@ -20,6 +19,7 @@ from shotrelay.errors import (
 )
 from shotrelay.providers.base import Handle, JobRequest, JobStatus, ProviderResult
 from shotrelay.providers.credentials import Credentials, Secret, redact
+from shotrelay.providers.http.calls import HttpCall, RemoteOutput
 from shotrelay.providers.http.classify import (
     body_snippet,
     looks_like_moderation,
@@ -32,36 +32,6 @@ __all__ = ["DEFAULT_MAX_DOWNLOAD", "DEFAULT_TIMEOUT", "HttpCall", "HttpProvider"
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 DEFAULT_MAX_DOWNLOAD = 4 * 1024**3
-
-
-class HttpCall(BaseModel):
-    """One request an adapter wants sent; ``url`` is absolute or relative to the base URL."""
-
-    model_config = ConfigDict(frozen=True)
-
-    method: Literal["GET", "POST", "PUT", "DELETE"] = "POST"
-    url: str
-    body: dict[str, Any] | None = None
-    params: dict[str, str] = Field(default_factory=dict)
-    headers: dict[str, str] = Field(default_factory=dict)
-    form: dict[str, str] | None = Field(None, description="multipart fields (with files)")
-    files: dict[str, Path | list[Path]] = Field(
-        default_factory=dict, description="multipart file parts; a list repeats the field"
-    )
-    expect: Literal["json", "bytes", "none"] = "json"
-
-
-class RemoteOutput(BaseModel):
-    """Where a finished job's output is: a URL to download, or inline bytes."""
-
-    model_config = ConfigDict(frozen=True)
-
-    url: str | None = None
-    data: bytes | None = None
-    media_type: str | None = Field(None, description="Hint when the server sends octet-stream.")
-    authorized: bool = Field(False, description="The download needs the provider's auth header.")
-    cost_usd: float | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
 
 
 class HttpProvider:
