@@ -9,6 +9,7 @@ import pytest
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.prompts import parse_instruction, rephrase
 from shotrelay.spec import CameraMove, Framing, Lens, Stage
+from shotrelay.spec.vocabulary import Task
 
 MakeModel = Callable[..., ModelProfile]
 
@@ -115,3 +116,26 @@ def test_a_quoted_line_that_led_into_says_ends_as_spoken() -> None:
     assert said.text == "We ship on Friday." and said.parts["voice"] == "warmly"
     asked = rephrase('"Are we live?" he asks, nervous', Stage.TTS, tts)
     assert asked.text == "Are we live?" and asked.parts["voice"] == "nervous"
+
+
+def test_a_camera_target_never_leads_a_verbless_sentence() -> None:
+    """ "slow push on the laptop ... the founder smiles": the laptop leads only where the
+    dialect opens with the camera moving onto it; elsewhere the founder smiles first."""
+    from shotrelay.catalog.loader import load_catalog
+    from shotrelay.prompts import rephrase
+    from shotrelay.prompts.dialect import dialect
+    from shotrelay.spec.vocabulary import Stage
+
+    note = "slow push on the laptop, moody blue light, the founder smiles"
+    seen: set[str] = set()
+    for model in load_catalog(use_env=False).models:
+        if not model.does(Task.IMAGE_TO_VIDEO) or model.dialect in seen:
+            continue
+        seen.add(model.dialect)
+        text = rephrase(note, Stage.GENERATE, model).text
+        assert "laptop" in text and "founder smiles" in text, (model.dialect, text)
+        if dialect(model.dialect).joiner("camera", "subject"):
+            continue
+        assert not text.lower().startswith("the laptop as"), (model.dialect, text)
+        assert "The founder smiles" in text, (model.dialect, text)
+    assert len(seen) >= 5

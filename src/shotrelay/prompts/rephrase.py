@@ -200,6 +200,19 @@ def _subject_action(actor: tuple[str, str] | None, target: str, rest: list[str])
     return "", ""
 
 
+def _for_dialect(parsed: ParsedInstruction, model: ModelProfile) -> ParsedInstruction:
+    """The camera's target leads the subject ("the laptop as the founder smiles") only where
+    the dialect opens with the camera moving onto it; elsewhere the actor leads and the target
+    stays in focus ("The founder smiles, the laptop in focus."), never a verbless sentence."""
+    if not parsed.action.startswith("as ") or dialect(model.dialect).joiner("camera", "subject"):
+        return parsed
+    actor, verb = split_subject(parsed.action.removeprefix("as "))
+    if not actor or not verb:
+        return parsed
+    target = parsed.subject
+    return parsed.model_copy(update={"subject": actor, "action": f"{verb}, {target} in focus"})
+
+
 def _spoken_line(line: str) -> str:
     """A quoted line as it is spoken: a comma that led into "she says" becomes a full stop."""
     text = line.strip()
@@ -246,6 +259,7 @@ def rephrase(
             truncated=text != line,
             parts=parts,
         )
+    parsed = _for_dialect(parsed, model)
     fields = parsed.model_dump(
         include={"framing", "lens", "camera", "lighting", "subject", "action", "setting"}
     )
