@@ -30,6 +30,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from shotrelay.catalog.catalog import Catalog, did_you_mean
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import CatalogError, SpecError
+from shotrelay.plugins import CATALOG, load_group
 from shotrelay.spec.loader import load_yaml, spec_error_from_validation
 
 __all__ = [
@@ -74,16 +75,31 @@ def load_catalog(user_files: Sequence[Path | str] = (), *, use_env: bool = True)
     return Catalog(rows.values(), sources=["builtin", *(str(f) for f in files)])
 
 
+def builtin_catalog() -> str:
+    """The built-in catalog's YAML text (registered in the ``shotrelay.catalog`` group)."""
+    return resources.files("shotrelay.catalog").joinpath("builtin.yaml").read_text("utf-8")
+
+
 @functools.cache
 def builtin_models() -> tuple[ModelProfile, ...]:
-    """The validated built-in rows (parsed once per process)."""
-    ref = resources.files("shotrelay.catalog").joinpath("builtin.yaml")
-    with resources.as_file(ref) as path:
-        rows: dict[str, ModelProfile] = {}
-        # The built-in file is tested: parse it with the fast C loader (no line numbers).
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-        _apply_file(rows, path, data, builtin=True)
+    """The validated rows of every ``shotrelay.catalog`` plug-in, built-in first (parsed once
+    per process); a plug-in's row of an existing id is laid over it, as a user file's is."""
+    rows: dict[str, ModelProfile] = {}
+    # The built-in file is tested: parse it with the fast C loader (no line numbers).
+    _apply_file(rows, _BUILTIN, YAML(typ="safe").load(builtin_catalog()), builtin=True)
+    loaded = load_group(CATALOG)
+    for name, source in loaded.objects.items():
+        if name in loaded.builtin:
+            continue
+        where = Path(f"<catalog plug-in {name}>")
+        if not callable(source):
+            raise _fail(where, None, None, "the entry point is not a function", _PLUGIN_FIX)
+        _apply_file(rows, where, YAML(typ="rt").load(source()), builtin=False)
     return tuple(rows.values())
+
+
+_BUILTIN = Path("shotrelay/catalog/builtin.yaml")
+_PLUGIN_FIX = "point the shotrelay.catalog entry point at a function returning catalog YAML"
 
 
 def env_files() -> list[Path]:

@@ -1,25 +1,50 @@
-"""Planners by name: ``rules`` is built in; model-backed planners register here."""
+"""Planners by name, from the entry-point group ``shotrelay.planners`` (``shotrelay.plugins``):
+``rules`` and the model-backed planners are registered there like any plug-in's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from typing import cast
 
 from shotrelay.errors import SpecError
-from shotrelay.plan.llm import LLM_PLANNERS
 from shotrelay.plan.planner import Planner, RulePlanner
+from shotrelay.plugins import PLANNERS, load_group
 
-__all__ = ["PLANNERS", "get_planner", "planner_names"]
+__all__ = ["get_planner", "planner_errors", "planner_names", "planners", "rule_planner"]
 
-#: name -> factory taking the model argument after the colon (``openai:gpt-4.1`` -> "gpt-4.1").
-PLANNERS: dict[str, Callable[[str | None], Planner]] = {
-    "rules": lambda _model: RulePlanner(),
-    **LLM_PLANNERS,
-}
+#: A planner factory: the model argument after the colon (``openai:gpt-4.1`` -> "gpt-4.1").
+PlannerFactory = Callable[[str | None], Planner]
+
+
+def rule_planner(model: str | None = None) -> Planner:
+    """The built-in rule planner (it takes no model)."""
+    return RulePlanner()
+
+
+@cache
+def _loaded() -> tuple[dict[str, PlannerFactory], dict[str, str]]:
+    loaded = load_group(PLANNERS)
+    factories = {n: cast(PlannerFactory, f) for n, f in loaded.objects.items() if callable(f)}
+    errors = dict(loaded.errors)
+    errors.update({n: "not callable" for n, f in loaded.objects.items() if not callable(f)})
+    factories.setdefault("rules", rule_planner)  # even without installed metadata
+    return factories, errors
+
+
+def planners() -> dict[str, PlannerFactory]:
+    """Every registered planner factory, by name."""
+    return dict(_loaded()[0])
+
+
+def planner_errors() -> dict[str, str]:
+    """Planner plug-ins that failed to load, with the reason."""
+    return dict(_loaded()[1])
 
 
 def planner_names() -> list[str]:
     """Known planner names, sorted."""
-    return sorted(PLANNERS)
+    return sorted(planners())
 
 
 def get_planner(spec: str | None) -> Planner:
@@ -27,7 +52,7 @@ def get_planner(spec: str | None) -> Planner:
     if not spec:
         return RulePlanner()
     name, _, model = spec.partition(":")
-    factory = PLANNERS.get(name)
+    factory = planners().get(name)
     if factory is None:
         raise SpecError(
             f"unknown planner {name!r}",

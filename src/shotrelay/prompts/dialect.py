@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 
 from shotrelay.errors import CatalogError
+from shotrelay.plugins import DIALECTS, load_group
 from shotrelay.spec.vocabulary import CameraMove, Framing, Lens
 
 __all__ = ["PARTS", "Dialect", "Guide", "NegativeMode", "dialect", "dialects"]
@@ -115,22 +116,42 @@ def _plain(node: Any) -> Any:
     return node
 
 
+def builtin_dialects() -> str:
+    """The built-in dialects' YAML text (registered in the ``shotrelay.dialects`` group)."""
+    return resources.files("shotrelay.prompts").joinpath("dialects.yaml").read_text("utf-8")
+
+
 @cache
 def dialects() -> dict[str, Dialect]:
-    """Every dialect, by name, from the package's dialects.yaml."""
-    text = resources.files("shotrelay.prompts").joinpath("dialects.yaml").read_text("utf-8")
-    data = _plain(YAML(typ="safe").load(text))
+    """Every dialect, by name: the built-in ones, then each ``shotrelay.dialects`` plug-in's
+    (a plug-in's dialect of an existing name replaces it), all on the built-in defaults."""
+    data = _plain(YAML(typ="safe").load(builtin_dialects()))
     defaults: dict[str, Any] = data["defaults"]
+    sources = [("dialects.yaml", data["dialects"])]
+    loaded = load_group(DIALECTS)
+    for plugin, source in loaded.objects.items():
+        if plugin in loaded.builtin:
+            continue
+        if not callable(source):
+            raise CatalogError(f"dialect plug-in {plugin}: the entry point is not a function")
+        extra = _plain(YAML(typ="safe").load(source())) or {}
+        sources.append((f"dialect plug-in {plugin}", extra.get("dialects") or {}))
     out: dict[str, Dialect] = {}
-    for name, own in data["dialects"].items():
-        try:
-            out[name] = Dialect.model_validate({**_merge(defaults, own or {}), "name": name})
-        except ValidationError as exc:
-            raise CatalogError(f"dialects.yaml: dialect {name!r} is invalid: {exc}") from None
-        unknown = set(out[name].order + out[name].still_order + out[name].drop_order) - set(PARTS)
-        if unknown:
-            raise CatalogError(f"dialects.yaml: dialect {name!r} names unknown parts {unknown}")
+    for where, rows in sources:
+        for name, own in rows.items():
+            out[name] = _validated(where, name, {**_merge(defaults, own or {}), "name": name})
     return out
+
+
+def _validated(where: str, name: str, row: dict[str, Any]) -> Dialect:
+    try:
+        found = Dialect.model_validate(row)
+    except ValidationError as exc:
+        raise CatalogError(f"{where}: dialect {name!r} is invalid: {exc}") from None
+    unknown = set(found.order + found.still_order + found.drop_order) - set(PARTS)
+    if unknown:
+        raise CatalogError(f"{where}: dialect {name!r} names unknown parts {unknown}")
+    return found
 
 
 def dialect(name: str) -> Dialect:

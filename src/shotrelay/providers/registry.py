@@ -1,4 +1,5 @@
-"""Providers as plug-ins: entry points in the group ``shotrelay.providers``, plus ``register``.
+"""Providers as plug-ins: entry points in the group ``shotrelay.providers`` (see
+``shotrelay.plugins``), plus ``register``.
 
 An entry point may name a Provider class (instantiated with no arguments), a factory
 returning a Provider or a list of them, or a hook that calls :func:`register` itself. A
@@ -9,14 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from typing import Any
 
+from shotrelay.plugins import PROVIDERS, load_group
 from shotrelay.providers.base import Provider
 
 __all__ = ["GROUP", "load_errors", "load_providers", "register", "unregister", "usable"]
 
-GROUP = "shotrelay.providers"
+GROUP = PROVIDERS
 
 log = logging.getLogger(__name__)
 _registered: dict[str, Provider] = {}
@@ -41,17 +43,18 @@ def load_errors() -> dict[str, str]:
 
 
 def load_providers(*, entry_points_: Iterable[EntryPoint] | None = None) -> dict[str, Provider]:
-    """Every provider: entry points first, then those added with :func:`register`."""
+    """Every provider: entry points first (built-ins, then plug-ins), then :func:`register`."""
     _errors.clear()
+    loaded = load_group(GROUP, entry_points_=entry_points_)
+    _errors.update(loaded.errors)
     found: dict[str, Provider] = {}
-    eps = entry_points(group=GROUP) if entry_points_ is None else entry_points_
-    for ep in eps:
+    for name, obj in loaded.objects.items():
         try:
-            for provider in _instances(ep.name, ep.load()):
-                found[provider.name or ep.name] = provider
+            for provider in _instances(name, obj):
+                found[provider.name or name] = provider
         except Exception as exc:  # a broken plug-in must not take the others down
-            _errors[ep.name] = f"{type(exc).__name__}: {exc}"
-            log.warning("provider plug-in %s (%s) failed to load: %s", ep.name, ep.value, exc)
+            _errors[name] = f"{type(exc).__name__}: {exc}"
+            log.warning("provider plug-in %s failed to load: %s", name, exc)
     found.update(_registered)
     return found
 

@@ -10,7 +10,6 @@ from shotrelay.plan.llm.schema import shot_list_schema
 from shotrelay.plan.llm.validate import PlanError, parse_shots
 
 __all__ = [
-    "LLM_PLANNERS",
     "Answer",
     "AnthropicPlanner",
     "GeminiPlanner",
@@ -24,6 +23,3 @@ __all__ = [
 ]
 
 #: The model-backed planners by name.
-LLM_PLANNERS: dict[str, type[LLMPlanner]] = {
-    p.name: p for p in (OpenAIPlanner, AnthropicPlanner, GeminiPlanner, OllamaPlanner)
-}
