@@ -1,5 +1,6 @@
 """Judging takes: technical QC on the CPU (black, frozen, flicker, sharpness, format, audio,
-camera motion by optical flow), continuity with the previous shot, and the choice of a take.
+camera motion by optical flow), continuity with the previous shot, face similarity against
+the character references, and the choice of a take.
 
 Every check carries its value, its threshold and a one-line reason (see docs/judging.md).
 """
@@ -8,10 +9,12 @@ from shotrelay.judge.checks import Asked, Check, Judgement
 from shotrelay.judge.choose import Choice, asked_for, choose
 from shotrelay.judge.clip import ClipData, read_clip
 from shotrelay.judge.continuity import palette_distance
+from shotrelay.judge.faces import FACE_LIMIT, check_faces, face_similarity, find_faces
 from shotrelay.judge.motion import Motion, measure_motion
 from shotrelay.judge.qc import THRESHOLDS, judge_clip, technical_checks
 
 __all__ = [
+    "FACE_LIMIT",
     "THRESHOLDS",
     "Asked",
     "Check",
@@ -20,7 +23,10 @@ __all__ = [
     "Judgement",
     "Motion",
     "asked_for",
+    "check_faces",
     "choose",
+    "face_similarity",
+    "find_faces",
     "judge_clip",
     "measure_motion",
     "palette_distance",

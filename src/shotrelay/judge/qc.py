@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -14,6 +15,7 @@ from numpy.typing import NDArray
 from shotrelay.judge.checks import Asked, Check, Judgement, combine
 from shotrelay.judge.clip import ClipData, read_clip
 from shotrelay.judge.continuity import check_continuity
+from shotrelay.judge.faces import check_faces
 from shotrelay.judge.motion import check_motion, measure_motion
 
 __all__ = ["THRESHOLDS", "judge_clip", "technical_checks"]
@@ -37,13 +39,23 @@ THRESHOLDS: dict[str, float] = {
 }
 
 
-def judge_clip(path: Path, asked: Asked, *, previous: Path | None = None) -> Judgement:
-    """Every check of one clip (continuity against ``previous``, the shot before, if given)."""
+def judge_clip(
+    path: Path,
+    asked: Asked,
+    *,
+    previous: Path | None = None,
+    references: Sequence[Path] = (),
+) -> Judgement:
+    """Every check of one clip: continuity against ``previous`` (the shot before) if given,
+    and face similarity against the character ``references`` where both show a face."""
     start = time.perf_counter()
     clip = read_clip(path, audio=asked.audio)
     checks = technical_checks(clip, asked)
     if previous is not None and previous.is_file():
         checks.append(check_continuity(read_clip(previous, audio=False), clip))
+    face = check_faces(clip, references) if references else None
+    if face is not None:
+        checks.append(face)
     return Judgement(
         checks=checks, score=combine(checks), seconds=round(time.perf_counter() - start, 3)
     )

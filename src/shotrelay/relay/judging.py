@@ -63,12 +63,15 @@ def judge_scorer(
         seconds = float(stage.params.get("clip_seconds", shot.duration)) if stage else None
         native = shot.voice == Voice.NATIVE and bool(shot.dialogue)
         asked = asked_for(shot, project.format, duration=seconds, audio=native)
+        cast = [project.character(name) for name in shot.characters]
+        faces = [r for c in cast if c is not None for r in c.references]
         judged: dict[int, Judgement] = {}
         unjudged: dict[int, str] = {}
         for t in takes:
             local = models[t.model].local if t.model in models else False
             try:
-                verdict = judge_clip(t.path, asked.model_copy(update={"still_ok": local}))
+                ask = asked.model_copy(update={"still_ok": local})
+                verdict = judge_clip(t.path, ask, references=faces)
             except IntegrityError as exc:
                 unjudged[t.take] = str(exc)
                 _store(journal, shot_id, t, None, {"error": str(exc)})
