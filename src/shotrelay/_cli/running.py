@@ -205,10 +205,13 @@ def status(project: ProjectArg, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(report.model_dump(mode="json"))
         return
+    from datetime import datetime
+
     out.print(f"{report.project}: {report.workspace}", highlight=False)
-    out.print(f"jobs: {report.jobs}", highlight=False)
+    counts = ", ".join(f"{n} {state}" for state, n in sorted(report.jobs.items())) or "none yet"
+    out.print(f"jobs: {counts}", highlight=False)
     out.print(f"cost: ${report.reserved_usd:.2f} reserved, ${report.actual_usd:.2f} actual")
-    out.print(f"structure approved: {report.approved}")
+    out.print(f"structure approved: {'yes' if report.approved else 'no'}")
     for name, path in report.outputs.items():
         out.print(f"{name}: {path or '-'}", highlight=False)
     for row in report.stuck:
@@ -219,4 +222,9 @@ def status(project: ProjectArg, as_json: JsonOpt = False) -> None:
             highlight=False,
         )
     for ev in report.events:
-        out.print(f"[dim]{ev}[/]", highlight=False)
+        when = datetime.fromtimestamp(ev.at).strftime("%Y-%m-%d %H:%M:%S")
+        where = " ".join(x for x in (ev.shot_id, ev.stage) if x and x != "*")
+        out.print(
+            f"[dim]{when} {ev.kind}{' ' + where if where else ''}: {ev.message}[/]",
+            highlight=False,
+        )
