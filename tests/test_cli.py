@@ -152,3 +152,10 @@ def test_status_of_a_project_never_run(tmp_path: Path) -> None:
     assert code == 0
     data = json.loads(stdout)
     assert data["approved"] is False
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    code, stdout, _ = invoke("--version")
+    assert code == 0 and stdout.strip() == f"shotrelay {version('shotrelay')}"

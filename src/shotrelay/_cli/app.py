@@ -24,6 +24,31 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("shotrelay")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown (not installed)"
+        out.print(f"shotrelay {number}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Route AI video production across specialised models: plan, route, run, cut."""
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
