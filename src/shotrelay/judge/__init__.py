@@ -12,6 +12,7 @@ from shotrelay.judge.continuity import palette_distance
 from shotrelay.judge.faces import FACE_LIMIT, check_faces, face_similarity, find_faces
 from shotrelay.judge.motion import Motion, measure_motion
 from shotrelay.judge.qc import THRESHOLDS, judge_clip, technical_checks
+from shotrelay.judge.vlm import VisualJudge, sample_frames, vlm_checks
 
 __all__ = [
     "FACE_LIMIT",
@@ -22,6 +23,7 @@ __all__ = [
     "ClipData",
     "Judgement",
     "Motion",
+    "VisualJudge",
     "asked_for",
     "check_faces",
     "choose",
@@ -31,5 +33,7 @@ __all__ = [
     "measure_motion",
     "palette_distance",
     "read_clip",
+    "sample_frames",
     "technical_checks",
+    "vlm_checks",
 ]

@@ -17,6 +17,7 @@ from shotrelay.judge.clip import ClipData, read_clip
 from shotrelay.judge.continuity import check_continuity
 from shotrelay.judge.faces import check_faces
 from shotrelay.judge.motion import check_motion, measure_motion
+from shotrelay.judge.vlm import VisualJudge, vlm_checks
 
 __all__ = ["THRESHOLDS", "judge_clip", "technical_checks"]
 
@@ -45,9 +46,11 @@ def judge_clip(
     *,
     previous: Path | None = None,
     references: Sequence[Path] = (),
+    vlm: VisualJudge | None = None,
 ) -> Judgement:
     """Every check of one clip: continuity against ``previous`` (the shot before) if given,
-    and face similarity against the character ``references`` where both show a face."""
+    face similarity against the character ``references`` where both show a face, and the
+    ``vlm`` judge's rubric when one is given."""
     start = time.perf_counter()
     clip = read_clip(path, audio=asked.audio)
     checks = technical_checks(clip, asked)
@@ -56,6 +59,8 @@ def judge_clip(
     face = check_faces(clip, references) if references else None
     if face is not None:
         checks.append(face)
+    if vlm is not None:
+        checks += vlm_checks(clip, vlm)
     return Judgement(
         checks=checks, score=combine(checks), seconds=round(time.perf_counter() - start, 3)
     )
