@@ -88,7 +88,7 @@ def models_table(rows: Sequence[BaseModel]) -> Table:
         return table
     fields = list(type(rows[0]).model_fields)
     for name in fields:
-        table.add_column(name.replace("_", " "), overflow="fold")
+        table.add_column(name.replace("_", " "), overflow="fold", no_wrap=name == "id")
     for row in rows:
         values = row.model_dump(mode="json")
         table.add_row(*(_cell(values[name]) for name in fields))
@@ -97,5 +97,7 @@ def models_table(rows: Sequence[BaseModel]) -> Table:
 
 def _cell(value: object) -> str:
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        items = [str(v) for v in value]
+        # phrases (score sources) one per line; single words (tasks, strengths) on one line
+        return ("\n" if any(" " in i for i in items) else ", ").join(items)
     return "" if value is None else str(value)

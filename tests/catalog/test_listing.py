@@ -72,3 +72,32 @@ def test_strengths_are_the_best_axes_above_the_floor_highest_first() -> None:
     assert strengths(profile(scores=scores)) == ["motion", "speed", "cost"]
     assert strengths(profile(scores=scores), top=5) == ["motion", "speed", "cost", "aesthetics"]
     assert strengths(profile()) == []
+
+
+def test_source_rows_say_where_price_latency_and_scores_came_from() -> None:
+    from shotrelay.catalog.listing import source_rows
+
+    rows = {r.id: r for r in source_rows(load_catalog(use_env=False), provider="fal")}
+    seedance = rows["seedance-2.0"]
+    assert seedance.price == "$0.3034/s"
+    assert "bytedance/seedance-2.0" in seedance.price_source
+    assert seedance.latency_source.startswith("team estimate")
+    # axes sharing one source are listed together, in axis order
+    assert "cost: derived from price" in seedance.score_sources
+    assert any(
+        s.startswith("motion, geometry, speed: team estimate (?)") for s in seedance.score_sources
+    )
+
+
+def test_score_sources_group_axes_by_source() -> None:
+    from shotrelay.catalog.listing import score_sources
+
+    m = profile(
+        scores={
+            "aesthetics": {"value": 0.8, "source": "arena"},
+            "motion": {"value": 0.7, "source": "team estimate"},
+            "geometry": {"value": 0.6, "source": "arena"},
+        }
+    )
+    assert score_sources(m) == ["aesthetics, geometry: arena", "motion: team estimate"]
+    assert score_sources(profile()) == []

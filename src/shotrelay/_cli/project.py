@@ -129,14 +129,19 @@ def route(
 def models(
     task: Annotated[Task | None, typer.Option(help="Only models doing this task.")] = None,
     provider: Annotated[str | None, typer.Option(help="Only this provider's models.")] = None,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="Where each price, latency and score came from.")
+    ] = False,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
-    """List the catalog's models."""
+    """List the catalog's models (with --sources: where their figures came from)."""
     from shotrelay.catalog import load_catalog, model_rows
+    from shotrelay.catalog.listing import source_rows
     from shotrelay.present import models_table
 
-    rows = model_rows(load_catalog(catalog or []), task=task, provider=provider)
+    listing = source_rows if sources else model_rows
+    rows = listing(load_catalog(catalog or []), task=task, provider=provider)
     if as_json:
         print_json([r.model_dump(mode="json") for r in rows])
         return

@@ -8,7 +8,17 @@ from shotrelay.catalog.catalog import Catalog
 from shotrelay.catalog.profile import ModelProfile, Pricing, PricingRule
 from shotrelay.spec.vocabulary import AXES, Task
 
-__all__ = ["ModelRow", "duration_text", "latency_text", "model_rows", "price_text", "strengths"]
+__all__ = [
+    "ModelRow",
+    "SourceRow",
+    "duration_text",
+    "latency_text",
+    "model_rows",
+    "price_text",
+    "score_sources",
+    "source_rows",
+    "strengths",
+]
 
 _UNITS: dict[PricingRule, str] = {
     PricingRule.PER_SECOND: "/s",
@@ -40,6 +50,47 @@ def model_rows(
 ) -> list[ModelRow]:
     """The catalog's models (optionally one task or provider) as table rows, in catalog order."""
     return [_row(m) for m in catalog.filter(task=task, provider=provider)]
+
+
+class SourceRow(BaseModel):
+    """Where one model's figures came from (``shotrelay models --sources``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    provider: str
+    status: str
+    price: str
+    price_source: str
+    latency_source: str
+    score_sources: list[str]
+
+
+def source_rows(
+    catalog: Catalog, task: Task | str | None = None, provider: str | None = None
+) -> list[SourceRow]:
+    """The catalog's models (optionally one task or provider) with the source of each figure."""
+    return [
+        SourceRow(
+            id=m.id,
+            provider=m.provider,
+            status=m.status.value,
+            price=price_text(m.pricing),
+            price_source=m.pricing.source or "-",
+            latency_source=m.latency.source or "-",
+            score_sources=score_sources(m),
+        )
+        for m in catalog.filter(task=task, provider=provider)
+    ]
+
+
+def score_sources(m: ModelProfile) -> list[str]:
+    """'axis, axis: source' per distinct score source, axes in the usual order."""
+    by_source: dict[str, list[str]] = {}
+    for axis in AXES:
+        if axis in m.scores:
+            by_source.setdefault(m.scores[axis].source or "-", []).append(axis)
+    return [f"{', '.join(axes)}: {source}" for source, axes in by_source.items()]
 
 
 def _row(m: ModelProfile) -> ModelRow:
