@@ -46,11 +46,19 @@ def run(
     priors_only: Annotated[
         bool, typer.Option("--priors-only", help="Route on catalog priors, not learned scores.")
     ] = False,
+    judge_with: Annotated[
+        str | None,
+        typer.Option(
+            "--judge-with",
+            help="Also judge every take with a vision LLM: openai, anthropic, gemini or "
+            "ollama, optionally name:model (off by default; costs one call per take).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     wait: WaitOpt = False,
 ) -> None:
     """Animatic first, then (after approval) generation, finishing and the cut."""
-    from shotrelay.api import find_project_file
+    from shotrelay.api import find_project_file, visual_judge
     from shotrelay.progress import RunView
     from shotrelay.relay import run as engine_run
     from shotrelay.relay.uploads import describe_uploads
@@ -66,6 +74,7 @@ def run(
             deadline=parse_deadline(deadline) if deadline is not None else None,
             wait=wait,
             priors_only=priors_only,
+            vlm=visual_judge(judge_with) if judge_with else None,
         )
     if as_json:
         print_json(result.model_dump(mode="json", exclude={"plan"}))

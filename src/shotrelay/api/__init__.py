@@ -6,6 +6,7 @@ a name) and returns data. docs/api.md has an example per command.
 """
 
 from shotrelay.api._deliver import contact_sheet, doctor, export, list_models, rephrase, report
+from shotrelay.api._judge import visual_judge
 from shotrelay.api._learn import Rating, learn_export, learn_import, learned, rate
 from shotrelay.api._project import (
     PlanOutcome,
@@ -57,4 +58,5 @@ __all__ = [
     "run_studio",
     "schema",
     "status",
+    "visual_judge",
 ]

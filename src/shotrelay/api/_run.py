@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from shotrelay.api._judge import visual_judge
 from shotrelay.api._project import find_project_file
 from shotrelay.engine.events import EventCallback
 from shotrelay.errors import ShotrelayError
@@ -48,9 +49,11 @@ def run_project(
     on_event: EventCallback | None = None,
     wait: bool = False,
     priors_only: bool = False,
+    judge_with: str | None = None,
 ) -> RunResult:
     """Animatic first, then (after approval) paid generation, finishing, the cut and the
-    manifest (``shotrelay run``); ``priors_only`` routes without the learned posteriors."""
+    manifest (``shotrelay run``); ``priors_only`` routes without the learned posteriors;
+    ``judge_with`` (a planner, ``name[:model]``) adds a VLM's view of every take."""
     return _run(
         find_project_file(project),
         auto_approve=auto_approve,
@@ -60,6 +63,7 @@ def run_project(
         on_event=on_event,
         wait=wait,
         priors_only=priors_only,
+        vlm=visual_judge(judge_with) if judge_with else None,
     )
 
 

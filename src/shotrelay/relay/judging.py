@@ -7,22 +7,31 @@ Takes that cannot be decoded (not video) are left unjudged and stay in the runni
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.jobs import derive_seed
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.scores import ScoreRow, record_score, scores
 from shotrelay.engine.settings import Scorer, TakeResult, TakesRejected
-from shotrelay.errors import IntegrityError
-from shotrelay.judge import Judgement, asked_for, choose, judge_clip
+from shotrelay.errors import IntegrityError, ShotrelayError
+from shotrelay.judge import Judgement, VisualJudge, asked_for, choose, judge_clip
 from shotrelay.learn import OutcomeStore, judged_outcomes
 from shotrelay.route.plan import RoutePlan
-from shotrelay.spec.models import Project
+from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage, Voice
 
-__all__ = ["JudgeScorer", "held_takes", "judge_scorer", "shot_scores"]
+__all__ = ["JudgeScorer", "ShotVLM", "held_takes", "judge_scorer", "shot_scores"]
+
+#: The optional VLM judge (``--judge-with``, built in ``plan.llm.judge``): the shot, the
+#: shots before and after it, the take's frames (RGB) -> {axis: (score 0..1, reason)}.
+ShotVLM = Callable[
+    [Shot, Shot | None, Shot | None, list[NDArray[np.uint8]]], Mapping[str, tuple[float, str]]
+]
 
 _GEN = Stage.GENERATE.value
 
@@ -49,12 +58,32 @@ def judge_scorer(
     ref: str,
     models: Mapping[str, ModelProfile],
     outcomes: OutcomeStore | None = None,
+    vlm: ShotVLM | None = None,
 ) -> JudgeScorer:
     """A scorer that judges every take, records each score, and explains its choice.
 
     With ``outcomes``, every judged take of a cloud model is also evidence for the router.
+    With ``vlm``, a language model also scores each take's frames (its failures are noted
+    in the journal, and the take is judged without it).
     """
     routes = {r.id: r for r in plan.shots}
+    order = sorted(project.shots, key=lambda s: s.order)
+
+    def seeing(shot: Shot) -> VisualJudge | None:
+        if vlm is None:
+            return None
+        at = next(i for i, s in enumerate(order) if s.id == shot.id)
+        before = order[at - 1] if at > 0 else None
+        after = order[at + 1] if at + 1 < len(order) else None
+
+        def see(frames: list[NDArray[np.uint8]]) -> Mapping[str, tuple[float, str]]:
+            try:
+                return vlm(shot, before, after, frames)
+            except ShotrelayError as exc:
+                journal.event("vlm_failed", str(exc), shot_id=shot.id, stage=_GEN)
+                return {}
+
+        return see
 
     def scorer(shot_id: str, takes: list[TakeResult]) -> int | None:
         shot = project.shot(shot_id)
@@ -65,13 +94,14 @@ def judge_scorer(
         asked = asked_for(shot, project.format, duration=seconds, audio=native)
         cast = [project.character(name) for name in shot.characters]
         faces = [r for c in cast if c is not None for r in c.references]
+        see = seeing(shot)
         judged: dict[int, Judgement] = {}
         unjudged: dict[int, str] = {}
         for t in takes:
             local = models[t.model].local if t.model in models else False
             try:
                 ask = asked.model_copy(update={"still_ok": local})
-                verdict = judge_clip(t.path, ask, references=faces)
+                verdict = judge_clip(t.path, ask, references=faces, vlm=see)
             except IntegrityError as exc:
                 unjudged[t.take] = str(exc)
                 _store(journal, shot_id, t, None, {"error": str(exc)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,7 @@ from shotrelay.providers.base import Provider, account_limit
 from shotrelay.relay.compile import CompileFn, PacketLike, build_graph
 from shotrelay.relay.deadline import DeadlineRun
 from shotrelay.relay.gate import animatic_plan, paid_stages, structure_hash
-from shotrelay.relay.judging import held_takes, judge_scorer
+from shotrelay.relay.judging import ShotVLM, held_takes, judge_scorer
 from shotrelay.relay.keep import (
     keep_finished,
     read_digests,
@@ -125,13 +126,14 @@ def run(
     studio: SlotQueue | None = None,
     wait: bool = False,
     priors_only: bool = False,
+    vlm: ShotVLM | None = None,
 ) -> RunResult:
     """Animatic, structure gate, routed relay, cut and manifest (see docs/engine.md).
 
     One run per project: another run holding the project's lock makes this one raise
     EngineError at once, or, with ``wait``, wait for it (see engine/lock.py).
     Routing reads the user's outcomes (shotrelay.learn) unless ``priors_only``; judged takes
-    of cloud models are added to them.
+    of cloud models are added to them. ``vlm`` adds a language model's view to judging.
     """
     return asyncio.run(
         run_async(
@@ -148,6 +150,7 @@ def run(
             studio=studio,
             wait=wait,
             priors_only=priors_only,
+            vlm=vlm,
         )
     )
 
@@ -167,6 +170,7 @@ async def run_async(
     studio: SlotQueue | None = None,
     wait: bool = False,
     priors_only: bool = False,
+    vlm: ShotVLM | None = None,
 ) -> RunResult:
     """The same as :func:`run`, inside a running event loop."""
     hooks = hooks or EngineHooks()
@@ -215,7 +219,7 @@ async def run_async(
             ),
             scratch=ws.scratch,
         )
-        cutter = hooks.cutter or default_cutter
+        cutter = hooks.cutter or functools.partial(default_cutter, cache=ws.pieces)
         # 1. The animatic: every shot on the local previs and camera models.
         agraph = build_graph(
             project,
@@ -287,7 +291,7 @@ async def run_async(
         for note in [*plan.notes, *plan.trades]:
             journal.event("route_note", note)
         # 3. The routed relay and the cut; takes judged unless the caller brings a scorer.
-        judge = judge_scorer(project, plan, journal, str(project_path), models, outcomes)
+        judge = judge_scorer(project, plan, journal, str(project_path), models, outcomes, vlm)
         if hooks.scorer is None:
             executor.scorer = judge
 

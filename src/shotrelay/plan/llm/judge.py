@@ -17,23 +17,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.plan.llm.base import LLMPlanner
 from shotrelay.plan.llm.prompt import PlanPrompt
 from shotrelay.plan.llm.validate import BadAnswer
+from shotrelay.spec.models import Shot
 
 __all__ = [
     "AXES",
     "IMAGE_PARTS",
     "Axis",
     "Rubric",
+    "ShotJudge",
     "TakeBrief",
     "VLMJudge",
+    "describe",
     "judge_prompt",
     "parse_rubric",
     "rubric_schema",
+    "shot_judge",
 ]
 
 #: The rubric's axes and what each asks of the frames (data: add an axis here).
@@ -238,3 +245,48 @@ class VLMJudge:
             what="rubric",
         )
         return rubric.model_copy(update={"model": self.name})
+
+
+def describe(shot: Shot) -> str:
+    """A shot's intent in one line, as the judge is told it."""
+    who = f" with {', '.join(shot.characters)}" if shot.characters else ""
+    what = ", ".join(x for x in (shot.subject, shot.action, shot.setting, shot.lighting) if x)
+    move = shot.camera.value.replace("-", " ")
+    return (
+        f"{shot.duration:g} s {shot.role.value} shot, {shot.framing.value} framing, "
+        f"{move} camera{who}: {what or 'no description'}"
+    )
+
+
+#: What the relay calls per take: the shot, the shots before and after it, and the take's
+#: frames (RGB) -> {axis: (score, reason)}.
+ShotJudge = Callable[
+    [Shot, Shot | None, Shot | None, list[NDArray[np.uint8]]], dict[str, tuple[float, str]]
+]
+
+
+def shot_judge(judge: VLMJudge) -> ShotJudge:
+    """``judge`` as the relay calls it: frames encoded as JPEG, the brief from the shots."""
+
+    def see(
+        shot: Shot, before: Shot | None, after: Shot | None, frames: list[NDArray[np.uint8]]
+    ) -> dict[str, tuple[float, str]]:
+        jpegs = [_jpeg(f) for f in frames]
+        brief = TakeBrief(
+            intent=describe(shot),
+            before=describe(before) if before else "",
+            after=describe(after) if after else "",
+            frames="start, middle, end" if len(frames) == 3 else "",
+        )
+        return {k: (a.score, a.reason) for k, a in judge(jpegs, brief).axes.items()}
+
+    return see
+
+
+def _jpeg(rgb: NDArray[np.uint8]) -> bytes:
+    ok, data = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
+    )
+    if not ok:  # pragma: no cover - OpenCV always encodes an RGB array
+        raise ValueError("cannot encode a frame as JPEG")
+    return bytes(data.tobytes())
