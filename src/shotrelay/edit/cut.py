@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shotrelay.media.audio import normalize_loudness
 from shotrelay.media.concat import Segment, concat
 from shotrelay.media.conform import Fit, frame_count
+from shotrelay.media.pieces import concat_cached
 from shotrelay.spec.models import Format
 from shotrelay.spec.vocabulary import Transition
 
@@ -79,11 +81,14 @@ def assemble_cut(
     loudness_lufs: float = -16.0,
     fit: Fit = "letterbox",
     music_db: float = -18.0,
+    cache: Path | None = None,
 ) -> Path:
     """Write the cut as H.264/AAC MP4 at ``fmt``'s size and fps, loudness-normalised.
 
     Shots are fitted to the frame (letterboxed by default), dialogue audio starts with its
-    shot, and ``music`` is looped or trimmed under everything at ``music_db``.
+    shot, and ``music`` is looped or trimmed under everything at ``music_db``. With ``cache``
+    (a folder), every shot is conformed and every transition rendered once, as cached pieces
+    joined without re-encoding (``media.pieces``): a re-cut renders only what changed.
     """
     if not items:
         raise ValueError("assemble_cut needs at least one item")
@@ -91,7 +96,8 @@ def assemble_cut(
     out.parent.mkdir(parents=True, exist_ok=True)
     segments = plan_segments(items, fmt.fps)
     with tempfile.TemporaryDirectory(prefix="cut-", dir=out.parent) as tmp:
-        mix = concat(
+        join = concat if cache is None else partial(concat_cached, cache=cache)
+        mix = join(
             segments,
             Path(tmp) / "mix.mp4",
             width=fmt.width,

@@ -37,6 +37,11 @@ class Workspace(BaseModel):
         return self.root / "out"
 
     @property
+    def pieces(self) -> Path:
+        """The cut's cached pieces: each shot conformed, each transition rendered."""
+        return self.root / "pieces"
+
+    @property
     def scratch(self) -> Path:
         """Downloads in progress (emptied after each run)."""
         return self.root / "scratch"

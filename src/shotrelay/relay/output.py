@@ -52,9 +52,12 @@ class MissingShot(BaseModel):
 Cutter = Callable[[list[CutItem], Path, Format, Path | None], Path]
 
 
-def default_cutter(clips: list[CutItem], out: Path, fmt: Format, music: Path | None) -> Path:
-    """Assemble with ``shotrelay.edit.assemble_cut``."""
-    return assemble_cut(clips, out, fmt=fmt, music=music)
+def default_cutter(
+    clips: list[CutItem], out: Path, fmt: Format, music: Path | None, *, cache: Path | None = None
+) -> Path:
+    """Assemble with ``shotrelay.edit.assemble_cut`` (as cached pieces when ``cache`` is a
+    folder: a re-cut renders only the shots and transitions that changed)."""
+    return assemble_cut(clips, out, fmt=fmt, music=music, cache=cache)
 
 
 #: The animatic reviews structure, not pixels: it is cut at this size at most.

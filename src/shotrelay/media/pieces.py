@@ -1,0 +1,241 @@
+"""The cut as cached pieces: each shot conformed once, each transition rendered over its own
+span only, the pieces joined by stream copy, the sound mixed apart.
+
+Shot i is conformed (fps, size, exact frames, last frame held) into up to three video-only
+pieces: its head (the frames a transition from shot i-1 overlaps), its body, and its tail (the
+frames a transition into shot i+1 overlaps). A transition is rendered from the tail before it
+and the head after it; cuts need nothing. The video is then body, transition, body, ... joined
+without re-encoding, and the audio (each shot's own sound or dialogue at its place, music
+under) is mixed on its own and laid on. Every piece is cached in a folder by the hash of what
+shapes it, so changing one shot or one transition re-renders only what depends on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from shotrelay.media.backend import get_backend
+from shotrelay.media.concat import Placement, Segment, timeline
+from shotrelay.media.conform import (
+    AAC_ARGS,
+    AUDIO_RATE,
+    Fit,
+    audio_chain,
+    video_chain,
+    video_codec_args,
+)
+from shotrelay.media.info import probe
+from shotrelay.spec.vocabulary import Transition
+
+__all__ = ["concat_cached"]
+
+#: Bump when the pieces' encoding changes, so old cache entries are never reused.
+VERSION = 1
+_XFADE = {Transition.CROSSFADE: "fade", Transition.DIP_TO_BLACK: "fadeblack"}
+
+
+def concat_cached(
+    segments: Sequence[Segment],
+    out: Path,
+    *,
+    width: int,
+    height: int,
+    fps: int,
+    cache: Path,
+    fit: Fit = "letterbox",
+    music: Path | None = None,
+    music_db: float = -18.0,
+) -> Path:
+    """Write the segments as one H.264/AAC MP4 (the same timeline as ``concat``), reusing
+    every piece ``cache`` already holds."""
+    if not segments:
+        raise ValueError("concat_cached needs at least one segment")
+    cache.mkdir(parents=True, exist_ok=True)
+    places = timeline(segments, fps)
+    shape = _Shape(width=width, height=height, fps=fps, fit=fit)
+    pieces: list[tuple[Path | None, Path | None, Path | None]] = []
+    for i, (seg, place) in enumerate(zip(segments, places, strict=True)):
+        tail = places[i + 1].overlap if i + 1 < len(places) else 0
+        pieces.append(_conform(seg, place, tail, shape, cache))
+    order: list[Path] = []
+    for i, (_head, body, _tail) in enumerate(pieces):
+        if i and places[i].overlap:
+            order.append(_transition(pieces[i - 1][2], pieces[i][0], segments[i], shape, cache))
+        if body is not None:
+            order.append(body)
+    video = _join(order, out.with_name(f".{out.stem}.video.mp4"))
+    audio = _mix_audio(segments, places, fps, music, music_db, out.with_name(f".{out.stem}.wav"))
+    get_backend().run(
+        [
+            *("-i", str(video), "-i", str(audio)),
+            *("-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"),
+            *AAC_ARGS,
+            *("-movflags", "+faststart", "-shortest", str(out)),
+        ],
+        what=f"lay the sound on {out.name}",
+    )
+    video.unlink(missing_ok=True)
+    audio.unlink(missing_ok=True)
+    return out
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What shapes every piece besides its source: the frame size, the rate and the fit."""
+
+    width: int
+    height: int
+    fps: int
+    fit: Fit
+
+
+def _key(*parts: object) -> str:
+    plain = [asdict(p) if isinstance(p, _Shape) else p for p in parts]
+    text = json.dumps([VERSION, *plain], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _conform(
+    seg: Segment, place: Placement, tail: int, shape: _Shape, cache: Path
+) -> tuple[Path | None, Path | None, Path | None]:
+    """(head, body, tail) pieces of one shot, each None when it has no frames."""
+    head, frames = place.overlap, place.frames
+    key = _key("conform", _file_hash(seg.path), frames, head, tail, shape)
+    spans = {"head": (0, head), "body": (head, frames - tail), "tail": (frames - tail, frames)}
+    paths = {name: cache / f"{key[:32]}-{name}.mp4" for name, (a, b) in spans.items() if b > a}
+    if not all(p.is_file() for p in paths.values()):
+        fps = shape.fps
+        chain = video_chain(
+            width=shape.width, height=shape.height, fps=fps, frames=frames, fit=shape.fit
+        )
+        labels = "".join(f"[s{n}]" for n in range(len(paths)))
+        graph = [f"[0:v]{chain},split={len(paths)}{labels}"]
+        args = ["-i", str(seg.path)]
+        outputs: list[str] = []
+        for n, (name, path) in enumerate(paths.items()):
+            a, b = spans[name]
+            graph.append(f"[s{n}]trim=start_frame={a}:end_frame={b},setpts=PTS-STARTPTS[o{n}]")
+            part = path.with_suffix(".part.mp4")
+            outputs += ["-map", f"[o{n}]", "-an", *video_codec_args(fps), str(part)]
+        get_backend().run(
+            [*args, "-filter_complex", ";".join(graph), *outputs], what=f"conform {seg.path.name}"
+        )
+        for path in paths.values():
+            path.with_suffix(".part.mp4").replace(path)
+    return paths.get("head"), paths.get("body"), paths.get("tail")
+
+
+def _transition(
+    before: Path | None, after: Path | None, seg: Segment, shape: _Shape, cache: Path
+) -> Path:
+    """The overlap of two shots rendered with the incoming shot's transition."""
+    if before is None or after is None:
+        raise ValueError("a transition needs the tail before it and the head after it")
+    frames = probe(after).frames or 1
+    fps = shape.fps
+    kind = _XFADE[seg.transition]
+    key = _key("transition", _file_hash(before), _file_hash(after), kind, frames, shape)
+    path = cache / f"{key[:32]}-transition.mp4"
+    if not path.is_file():
+        part = path.with_suffix(".part.mp4")
+        get_backend().run(
+            [
+                *("-i", str(before), "-i", str(after)),
+                "-filter_complex",
+                f"[0:v]settb=1/{fps}[a];[1:v]settb=1/{fps}[b];"
+                f"[a][b]xfade=transition={kind}:duration={frames / fps:.6f}:offset=0,"
+                f"trim=end_frame={frames}[v]",
+                *("-map", "[v]", "-an", *video_codec_args(fps), str(part)),
+            ],
+            what="render a transition",
+        )
+        part.replace(path)
+    return path
+
+
+def _join(pieces: Sequence[Path], out: Path) -> Path:
+    """The pieces one after another, without re-encoding."""
+    if len(pieces) == 1:
+        shutil.copyfile(pieces[0], out)
+        return out
+    listing = out.with_suffix(".txt")
+    listing.write_text("".join(f"file '{p.resolve().as_posix()}'\n" for p in pieces))
+    get_backend().run(
+        ["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", str(out)],
+        what=f"join {len(pieces)} pieces",
+    )
+    listing.unlink(missing_ok=True)
+    return out
+
+
+def _mix_audio(
+    segments: Sequence[Segment],
+    places: Sequence[Placement],
+    fps: int,
+    music: Path | None,
+    music_db: float,
+    out: Path,
+) -> Path:
+    """The cut's sound as WAV: each shot's own track (or its dialogue) at its place, music
+    under everything, over silence the length of the video."""
+    total = places[-1].start + places[-1].frames
+    samples = round(total / fps * AUDIO_RATE)
+    args: list[str] = []
+    graph: list[str] = []
+    labels: list[str] = []
+    inputs = 0
+    for i, (seg, place) in enumerate(zip(segments, places, strict=True)):
+        source = seg.path if probe(seg.path).has_audio else seg.audio
+        if source is None:
+            continue
+        args += ["-i", str(source)]
+        delay = round(place.start / fps * AUDIO_RATE)
+        graph.append(
+            f"[{inputs}:a]{audio_chain(place.frames / fps)},adelay=delays={delay}S:all=1[a{i}]"
+        )
+        labels.append(f"[a{i}]")
+        inputs += 1
+    graph.append(
+        f"anullsrc=r={AUDIO_RATE}:cl=stereo,atrim=end_sample={samples},"
+        "aformat=sample_fmts=fltp:channel_layouts=stereo[base]"
+    )
+    mix = ["[base]", *labels]
+    if music is not None:
+        args += ["-stream_loop", "-1", "-i", str(music)]
+        fade = max(0.0, total / fps - 1.0)
+        graph.append(
+            f"[{inputs}:a]{audio_chain(total / fps)},volume={music_db}dB,"
+            f"afade=t=out:st={fade:.3f}:d=1[music]"
+        )
+        mix.append("[music]")
+    graph.append(
+        f"{''.join(mix)}amix=inputs={len(mix)}:duration=first:normalize=0,"
+        f"atrim=end_sample={samples}[aout]"
+    )
+    get_backend().run(
+        [
+            *args,
+            "-filter_complex",
+            ";".join(graph),
+            "-map",
+            "[aout]",
+            "-c:a",
+            "pcm_s16le",
+            str(out),
+        ],
+        what="mix the sound",
+    )
+    return out

@@ -1,0 +1,74 @@
+"""The cut as cached pieces gives the one-pass cut's frames and sound, and a re-cut after one
+change renders only what depends on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import FPS, ramp_frames
+from shotrelay.media import concat, tone, write_video
+from shotrelay.media.concat import Segment
+from shotrelay.media.frames import iter_frames
+from shotrelay.media.info import probe
+from shotrelay.media.pieces import concat_cached
+from shotrelay.spec.vocabulary import Transition
+
+SIZE = {"width": 160, "height": 90, "fps": FPS}
+
+
+@pytest.fixture
+def segments(tmp_path: Path) -> list[Segment]:
+    """Three clips joined by a crossfade and a dip to black; the second has a line."""
+    clips = [write_video(tmp_path / f"c{i}.mp4", ramp_frames(24), fps=FPS) for i in range(3)]
+    line = tone(tmp_path / "line.wav", 0.5, amplitude=0.2)
+    return [
+        Segment(path=clips[0], seconds=2.5),
+        Segment(
+            path=clips[1], seconds=2, transition=Transition.CROSSFADE, transition_seconds=0.5,
+            audio=line,
+        ),
+        Segment(path=clips[2], seconds=2, transition=Transition.DIP_TO_BLACK, transition_seconds=1),
+    ]  # fmt: skip
+
+
+def test_the_pieces_make_the_one_pass_cut(tmp_path: Path, segments: list[Segment]) -> None:
+    whole = concat(segments, tmp_path / "whole.mp4", **SIZE)
+    pieces = concat_cached(segments, tmp_path / "pieces.mp4", cache=tmp_path / "cache", **SIZE)
+    a, b = probe(whole), probe(pieces)
+    assert a.frames == b.frames == 60  # 30 + 24 + 24 frames, less the 6 and 12 overlapped
+    assert b.has_audio and b.audio_duration == pytest.approx(a.audio_duration, abs=0.03)
+    diffs = [
+        float(np.abs(x.astype(int) - y.astype(int)).mean())
+        for x, y in zip(iter_frames(whole), iter_frames(pieces), strict=True)
+    ]
+    assert max(diffs) < 3.0  # the same pictures, up to encoding noise
+
+
+def test_a_recut_renders_only_what_the_change_touches(
+    tmp_path: Path, segments: list[Segment], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shotrelay.media.pieces as pieces
+
+    cache = tmp_path / "cache"
+    concat_cached(segments, tmp_path / "first.mp4", cache=cache, **SIZE)
+    ran: list[str] = []
+    real = pieces.get_backend()
+
+    class Counting:
+        def run(self, args: list[str], *, what: str) -> str:
+            ran.append(what)
+            return real.run(args, what=what)
+
+    monkeypatch.setattr(pieces, "get_backend", lambda: Counting())
+    concat_cached(segments, tmp_path / "same.mp4", cache=cache, **SIZE)
+    assert not any(w.startswith(("conform", "render")) for w in ran)  # nothing re-rendered
+    ran.clear()
+    longer = segments[2].model_copy(update={"transition_seconds": 0.5})
+    concat_cached([*segments[:2], longer], tmp_path / "recut.mp4", cache=cache, **SIZE)
+    conformed = [w for w in ran if w.startswith("conform")]
+    assert len(conformed) == 2 and "c0.mp4" not in " ".join(conformed)  # shots 2 and 3 only
+    assert ran.count("render a transition") == 1
+    assert probe(tmp_path / "recut.mp4").frames == 66  # the dip now overlaps 6 frames
