@@ -101,3 +101,18 @@ def test_score_sources_group_axes_by_source() -> None:
     )
     assert score_sources(m) == ["aesthetics, geometry: arena", "motion: team estimate"]
     assert score_sources(profile()) == []
+
+
+def test_models_command_sources_view_as_json() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from shotrelay.cli import app
+
+    result = CliRunner().invoke(app, ["models", "--sources", "--provider", "fal", "--json"])
+    assert result.exit_code == 0, result.stderr
+    rows = {r["id"]: r for r in json.loads(result.stdout)}
+    assert {"seedance-2.0", "veo-3.1-lite", "wan-2.7", "ltx-2.3", "pixverse-v6"} <= set(rows)
+    assert rows["ltx-2.3"]["price_source"].startswith("fal llms.txt for fal-ai/ltx-2.3")
+    assert all(r["score_sources"] for r in rows.values())
