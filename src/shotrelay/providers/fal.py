@@ -97,6 +97,8 @@ class FalFamily(BaseModel):
     negative_prompt: bool = True
     seed: bool = True
     image_size: bool = False
+    #: The ``resolution`` values the endpoint takes (empty: it has no such field).
+    resolutions: list[str] = []
     #: The upscale factor's field name, for upscalers.
     scale_field: str = "scale"
     output: Literal["video", "image"] = "video"
@@ -108,6 +110,16 @@ def families() -> tuple[FalFamily, ...]:
     text = resources.files("shotrelay.providers").joinpath("fal_families.yaml").read_text("utf-8")
     rows = YAML(typ="safe").load(text)["families"]
     return tuple(FalFamily.model_validate(row) for row in rows)
+
+
+def _resolution(fam: FalFamily, wanted: object) -> str | None:
+    """The endpoint's name for the routed resolution ("4k" is "2160p" on some), if it takes it."""
+    if not fam.resolutions or not isinstance(wanted, str):
+        return None
+    for name in (wanted, {"4k": "2160p", "2160p": "4k"}.get(wanted, "")):
+        if name in fam.resolutions:
+            return name
+    return None
 
 
 def fal_family(endpoint: str) -> FalFamily:
@@ -175,6 +187,9 @@ class FalProvider(ListingHttpProvider):
         if seconds is not None and fam.duration != "none":
             whole = round(float(seconds))
             body["duration"] = str(whole) if fam.duration == "str" else whole
+        resolution = _resolution(fam, params.get("resolution"))
+        if resolution:
+            body["resolution"] = resolution
         if fam.aspect_ratio and params.get("aspect") and "first_frame" not in request.inputs:
             body["aspect_ratio"] = params["aspect"]
         if fam.image_size and params.get("width") and params.get("height"):

@@ -100,3 +100,28 @@ def test_topaz_takes_upscale_factor(tmp_path: Path) -> None:
     )
     body = FalProvider(api_key=SECRET).request_body(req)
     assert body.get("upscale_factor") == 2 and "scale" not in body
+
+
+RESOLUTION_CASES = [
+    (m, t)
+    for m, t in CASES
+    if m.resolutions and "resolution" in str(load_schema("fal", m.endpoint(t))["schema"])
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "task"), RESOLUTION_CASES, ids=[f"{m.id}-{t.value}" for m, t in RESOLUTION_CASES]
+)
+def test_fal_sends_every_resolution_the_row_promises(
+    model: ModelProfile, task: Task, png: Path, tmp_path: Path
+) -> None:
+    """A row that lists 1080p must be able to ask for it: the endpoint's own field and value."""
+    doc = load_schema("fal", model.endpoint(task))
+    fal = FalProvider(base_url="http://127.0.0.1:9", api_key=SECRET)
+    inputs = _variants(model, task, png, tmp_path / "clip.mp4")[0]
+    for resolution in model.resolutions:
+        req = _request(model, task, inputs)
+        req = req.model_copy(update={"params": {**req.params, "resolution": resolution}})
+        body = fal.request_body(req)
+        assert body.get("resolution") in (resolution, "2160p"), (resolution, body)
+        jsonschema.validate(body, strict(doc["schema"]))
