@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shotrelay.engine.journal import JobRow, Journal
-from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.recovery import IN_FLIGHT
 from shotrelay.engine.workspace import workspace_for
 from shotrelay.errors import EngineError
+from shotrelay.relay.wiring import locked_journal
 from shotrelay.spec.loader import load_project
 
 __all__ = ["abandon", "stuck_jobs"]
@@ -46,29 +46,19 @@ def abandon(
     project = load_project(ws.project_file)
     if not ws.journal.is_file():
         raise EngineError(f"{ws.project_file}: nothing has run yet, so nothing to abandon")
-    lock = ProjectLock(ws.root, project.name, "shotrelay abandon")
-    lock.acquire(wait=wait, on_wait=on_wait)
-    try:
-        journal = Journal(ws.journal)
-        try:
-            stuck = stuck_jobs(journal)
-            chosen = [
-                r for r in stuck if r.shot_id == job or (len(job) >= 6 and r.key.startswith(job))
-            ]
-            if not chosen:
-                listed = ", ".join(
-                    f"{r.key[:12]} ({r.shot_id} {r.stage}, {r.state.value})" for r in stuck
-                )
-                raise EngineError(
-                    f"no stuck job matches {job!r}; "
-                    + (f"stuck jobs: {listed}" if stuck else "no job is stuck")
-                    + " (give a job key's first 6+ characters or a shot id)"
-                )
-            lines = [_abandon_one(journal, row) for row in chosen]
-        finally:
-            journal.close()
-    finally:
-        lock.release()
+    with locked_journal(ws, project, "shotrelay abandon", wait=wait, on_wait=on_wait) as journal:
+        stuck = stuck_jobs(journal)
+        chosen = [r for r in stuck if r.shot_id == job or (len(job) >= 6 and r.key.startswith(job))]
+        if not chosen:
+            listed = ", ".join(
+                f"{r.key[:12]} ({r.shot_id} {r.stage}, {r.state.value})" for r in stuck
+            )
+            raise EngineError(
+                f"no stuck job matches {job!r}; "
+                + (f"stuck jobs: {listed}" if stuck else "no job is stuck")
+                + " (give a job key's first 6+ characters or a shot id)"
+            )
+        lines = [_abandon_one(journal, row) for row in chosen]
     return "\n".join(lines)
 
 

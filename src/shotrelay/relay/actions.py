@@ -19,8 +19,7 @@ from shotrelay.relay.abandon import stuck_jobs
 from shotrelay.relay.gate import structure_hash
 from shotrelay.relay.judging import shot_scores
 from shotrelay.relay.run import RunResult, run
-from shotrelay.relay.wiring import open_project
-from shotrelay.spec.models import Project, Shot
+from shotrelay.relay.wiring import locked_journal, open_project, shot_of
 from shotrelay.spec.vocabulary import Stage
 
 __all__ = ["StatusReport", "approve", "pick", "redo", "status"]
@@ -60,19 +59,13 @@ def approve(
     Takes the project's lock like a run (``wait``/``on_wait`` as in :class:`ProjectLock`).
     """
     ws, project = open_project(project_path, workdir)
-    lock = ProjectLock(ws.root, project.name, "shotrelay approve")
-    lock.acquire(wait=wait, on_wait=on_wait)
-    journal = _journal(ws.journal, lock)
-    try:
+    with locked_journal(ws, project, "shotrelay approve", wait=wait, on_wait=on_wait) as journal:
         digest = structure_hash(project)
         if journal.approved("structure", digest):
             return "the structure was already approved"
         journal.approve("structure", digest, note="approve")
         journal.event("approved", f"structure {digest[:12]} approved")
         return f"structure approved ({len(project.shots)} shots); `shotrelay run` goes on"
-    finally:
-        journal.close()
-        lock.release()
 
 
 def redo(
@@ -86,7 +79,7 @@ def redo(
     The project's lock is held from the first journal write to the end of the run.
     """
     ws, project = open_project(project_path, run_kwargs.get("workdir"))
-    _shot(project, shot_id)
+    shot_of(project, shot_id)
     try:
         stages = [Stage(stage)] if stage is not None else list(Stage)
     except ValueError:
@@ -104,7 +97,7 @@ def redo(
         else None,
     )
     try:
-        journal = _journal(ws.journal, lock)
+        journal = Journal(ws.journal)
         try:
             with journal.transaction():
                 for st in stages:
@@ -133,15 +126,12 @@ def pick(
     Takes the project's lock like a run (``wait``/``on_wait`` as in :class:`ProjectLock`).
     """
     ws, project = open_project(project_path, workdir)
-    _shot(project, shot_id)
+    shot_of(project, shot_id)
     if take < 1:
         raise SpecError(
             "takes are numbered from 1", file=str(ws.project_file), field="take", fix="pass 1, 2"
         )
-    lock = ProjectLock(ws.root, project.name, "shotrelay pick")
-    lock.acquire(wait=wait, on_wait=on_wait)
-    journal = _journal(ws.journal, lock)
-    try:
+    with locked_journal(ws, project, "shotrelay pick", wait=wait, on_wait=on_wait) as journal:
         made = sorted(
             {
                 r.take
@@ -159,9 +149,6 @@ def pick(
             )
         journal.set_pick(shot_id, take)
         journal.event("pick", f"take {take} picked", shot_id=shot_id)
-    finally:
-        journal.close()
-        lock.release()
     return f"{shot_id}: take {take} picked; `shotrelay run` recuts with it"
 
 
@@ -195,23 +182,3 @@ def status(
 
 
 # -- wiring -------------------------------------------------------------------------------
-
-
-def _journal(path: Path, lock: ProjectLock) -> Journal:
-    """Open the journal under ``lock``; give the lock back if it cannot be opened."""
-    try:
-        return Journal(path)
-    except BaseException:
-        lock.release()
-        raise
-
-
-def _shot(project: Project, shot_id: str) -> Shot:
-    try:
-        return project.shot(shot_id)
-    except KeyError:
-        raise SpecError(
-            f"no shot {shot_id!r}",
-            field="shot",
-            fix="use one of " + ", ".join(s.id for s in project.shots),
-        ) from None

@@ -12,11 +12,10 @@ from pydantic import BaseModel, ConfigDict
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.jobs import derive_seed
 from shotrelay.engine.journal import JobRow, JobStateName, Journal
-from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.scores import add_rating, scores
 from shotrelay.errors import SpecError
 from shotrelay.learn import Outcome, OutcomeStore
-from shotrelay.relay.wiring import open_project
+from shotrelay.relay.wiring import locked_journal, open_project, shot_of
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage
 
@@ -59,49 +58,37 @@ def rate(
     ws, project = open_project(project_path, workdir)
     if not 1 <= stars <= 5:
         raise SpecError(f"a rating is 1 to 5 stars, not {stars}", field="stars", fix="pass 1-5")
-    try:
-        shot = project.shot(shot_id)
-    except KeyError:
-        have = ", ".join(s.id for s in project.shots)
-        raise SpecError(f"no shot {shot_id!r}", field="shot", fix=f"use one of {have}") from None
+    shot = shot_of(project, shot_id)
     if models is None:
         from shotrelay.catalog.loader import load_catalog
 
         models = {m.id: m for m in load_catalog().models}
-    lock = ProjectLock(ws.root, project.name, "shotrelay rate")
-    lock.acquire()
-    try:
-        journal = Journal(ws.journal)
-        try:
-            number = take if take is not None else _cut_take(journal, shot_id)
-            row = _take_row(journal, project, shot_id, number)
-            judged = next((s for s in scores(journal, shot_id) if s.job_key == row.key), None)
-            checks = judged.data.get("checks", []) if judged else []
-            failed = [f"{c['name']}: {c['reason']}" for c in checks if not c["passed"]]
-            profile = models.get(row.model)
-            data = {
-                "role": shot.role.value,
-                "dialect": profile.dialect if profile else "",
-                "score": judged.score if judged else None,
-                "failed": failed,
-                "project": project.name,
-            }
-            rid = add_rating(
-                journal,
-                shot_id=shot_id,
-                stage=_GEN,
-                take=number,
-                job_key=row.key,
-                model=row.model,
-                stars=stars,
-                note=note,
-                data=data,
-            )
-            journal.event("rating", f"take {number}: {stars}/5 {note}".strip(), shot_id=shot_id)
-        finally:
-            journal.close()
-    finally:
-        lock.release()
+    with locked_journal(ws, project, "shotrelay rate") as journal:
+        number = take if take is not None else _cut_take(journal, shot_id)
+        row = _take_row(journal, project, shot_id, number)
+        judged = next((s for s in scores(journal, shot_id) if s.job_key == row.key), None)
+        checks = judged.data.get("checks", []) if judged else []
+        failed = [f"{c['name']}: {c['reason']}" for c in checks if not c["passed"]]
+        profile = models.get(row.model)
+        data = {
+            "role": shot.role.value,
+            "dialect": profile.dialect if profile else "",
+            "score": judged.score if judged else None,
+            "failed": failed,
+            "project": project.name,
+        }
+        rid = add_rating(
+            journal,
+            shot_id=shot_id,
+            stage=_GEN,
+            take=number,
+            job_key=row.key,
+            model=row.model,
+            stars=stars,
+            note=note,
+            data=data,
+        )
+        journal.event("rating", f"take {number}: {stars}/5 {note}".strip(), shot_id=shot_id)
     if profile is not None:
         (store or OutcomeStore()).add(
             [

@@ -3,15 +3,18 @@ the usable providers, and the default prompt compiler, continuity packets and la
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.jobs import JobNode
+from shotrelay.engine.journal import Journal
+from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.workspace import Workspace, workspace_for
-from shotrelay.errors import EngineError
+from shotrelay.errors import EngineError, SpecError
 from shotrelay.learn import Learned
 from shotrelay.providers.base import Provider
 from shotrelay.relay.compile import CompileFn, PacketLike
@@ -27,10 +30,12 @@ __all__ = [
     "default_last_frame",
     "default_packets",
     "installed_providers",
+    "locked_journal",
     "noter",
     "open_project",
     "recompiler",
     "route_available",
+    "shot_of",
     "system_random",
 ]
 
@@ -134,3 +139,38 @@ def system_random() -> Callable[[], float]:
     import random
 
     return random.random
+
+
+@contextmanager
+def locked_journal(
+    ws: Workspace,
+    project: Project,
+    command: str,
+    *,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[Journal]:
+    """The project's journal under its lock (``wait``/``on_wait`` as in ``ProjectLock``),
+    both given back however the block ends."""
+    lock = ProjectLock(ws.root, project.name, command)
+    lock.acquire(wait=wait, on_wait=on_wait)
+    try:
+        journal = Journal(ws.journal)
+        try:
+            yield journal
+        finally:
+            journal.close()
+    finally:
+        lock.release()
+
+
+def shot_of(project: Project, shot_id: str) -> Shot:
+    """The project's shot, or a SpecError naming the shots it has."""
+    try:
+        return project.shot(shot_id)
+    except KeyError:
+        raise SpecError(
+            f"no shot {shot_id!r}",
+            field="shot",
+            fix="use one of " + ", ".join(s.id for s in project.shots),
+        ) from None
