@@ -90,16 +90,7 @@ def spec_error_from_validation(
     up to nine more listed after it)."""
     found = exc.errors()
     errors = [_one_error(err, data, path, model) for err in found[:10]]
-    first = errors[0]
-    return SpecError(
-        first.message,
-        file=first.file,
-        line=first.line,
-        field=first.field,
-        fix=first.fix,
-        also=errors[1:],
-        more=len(found) - len(errors),
-    )
+    return _together(errors, more=len(found) - len(errors))
 
 
 def files_error(problems: Sequence[FileProblem], data: Any, path: Path) -> SpecError:
@@ -110,6 +101,11 @@ def files_error(problems: Sequence[FileProblem], data: Any, path: Path) -> SpecE
         )
         for p in problems
     ]
+    return _together(errors)
+
+
+def _together(errors: Sequence[SpecError], *, more: int = 0) -> SpecError:
+    """The first error in full, the others listed after it."""
     first = errors[0]
     return SpecError(
         first.message,
@@ -117,7 +113,8 @@ def files_error(problems: Sequence[FileProblem], data: Any, path: Path) -> SpecE
         line=first.line,
         field=first.field,
         fix=first.fix,
-        also=errors[1:],
+        also=list(errors[1:]),
+        more=more,
     )
 
 
