@@ -106,7 +106,7 @@ class CallRunner:
                 chain = [start, *(m for m in chain if m.id != start.id)]
             failure = ""
             for i, model in enumerate(chain):
-                why = self._unusable(model, node, key) if handle is None else ""
+                why = self._unusable(model, node, row.detail) if handle is None else ""
                 if why:
                     failure = why
                     self.note(key, node, "fallback", why)
@@ -136,7 +136,9 @@ class CallRunner:
             state = S.FAILED if stop.state in (S.SUBMITTING, S.SUBMITTED) else stop.state
             return state, None, node.model, str(stop)
 
-    def _unusable(self, model: ModelProfile, node: JobNode, key: str) -> str:
+    def _unusable(self, model: ModelProfile, node: JobNode, detail: dict[str, Any]) -> str:
+        """Why ``model`` cannot take the job now ("" when it can); ``detail`` is the job row's,
+        read once when the job started (refusals and abandons of earlier runs)."""
         provider = self.providers.get(model.provider)
         if provider is None:
             return f"{model.id}: no provider {model.provider!r} is installed"
@@ -146,10 +148,9 @@ class CallRunner:
             )
         if not any(model.does(t) for t in Stage(node.step).tasks):
             return f"{model.id}: cannot do {node.step}"
-        row = self.journal.job(key)
-        if row is not None and model.id in row.detail.get("refused", []):
+        if model.id in detail.get("refused", []):
             return f"{model.id}: refused this job's request earlier (change the prompt or inputs)"
-        if row is not None and model.id in row.detail.get("abandoned", []):
+        if model.id in detail.get("abandoned", []):
             return f"{model.id}: abandoned for this job (shotrelay abandon)"
         return ""
 
