@@ -53,8 +53,11 @@ ALLOWED: dict[str, set[str]] = {
     "present": {"spec", "route", "catalog"},
     "_cli": {
         "errors", "spec", "catalog", "route", "schedule", "relay", "edit", "api", "present",
-        "progress",
+        "progress", "web", "agent",
     },
+    # the browser studio and the agent interface: both only through the public face
+    "web": {"errors", "spec", "api", "relay", "engine", "report", "present", "progress"},
+    "agent": {"errors", "spec", "api", "relay", "present", "progress"},
     "cli": {"_cli"},  # the console script's entry point
     "shotrelay": {"errors", "spec"},  # the package root re-exports the basics
 }  # fmt: skip
