@@ -10,10 +10,12 @@ from shotrelay._cli import project
 from shotrelay._cli import running
 from shotrelay._cli import deliver
 from shotrelay._cli import judging
+from shotrelay._cli import serve
 
 __all__ = ["app", "main"]
 
-_COMMANDS = (project, running, deliver, judging)  # imported for their @app.command registrations
+# imported for their @app.command registrations
+_COMMANDS = (project, running, deliver, judging, serve)
 
 
 def main() -> None:
