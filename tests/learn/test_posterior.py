@@ -54,5 +54,5 @@ def test_a_new_model_version_starts_from_its_prior() -> None:
 def test_the_reason_says_what_it_learned_from() -> None:
     post = learn([ev(0.5, "rating")] * 14, [VEO], now=0.0).get("veo", "hero", "aesthetics")
     assert post is not None
-    assert post.reason().startswith("aesthetics 0.53, learned from 14 rated takes")
+    assert post.reason().startswith("aesthetics 0.52, learned from 14 rated takes")
     assert post.reason().endswith("prior 0.90")

@@ -6,14 +6,25 @@ from collections.abc import Mapping
 
 from shotrelay.learn.store import Outcome
 
-__all__ = ["JUDGED_AXES", "judged_outcomes"]
+__all__ = ["JUDGED_AXES", "VLM_AXES", "judged_outcomes"]
 
-#: routing axis -> the judge's checks whose scores (0..1) stand for it. A person's rating
-#: speaks for aesthetics; the CPU checks speak for what they measure, and no more.
+#: routing axis -> the judge's measured checks whose scores (0..1) stand for it: the CPU
+#: checks speak for what they measure, and no more; the learned scorers (judge.learned) for
+#: the picture's look (``aesthetic``) and for doing what the shot asked (``clip_alignment``).
 JUDGED_AXES: dict[str, tuple[str, ...]] = {
-    "aesthetics": ("sharpness", "flicker", "black", "frozen"),
+    "aesthetics": ("sharpness", "flicker", "black", "frozen", "aesthetic"),
     "motion": ("motion",),
-    "continuity": ("continuity",),
+    "continuity": ("continuity", "face"),
+    "control": ("clip_alignment",),
+}
+
+#: routing axis -> the VLM rubric's checks (``vlm_<axis>``, plan.llm.judge.AXES): a reading
+#: of the picture, stored as its own kind so it weighs as ``Learning.vlm_weight``.
+VLM_AXES: dict[str, tuple[str, ...]] = {
+    "aesthetics": ("vlm_aesthetics",),
+    "motion": ("vlm_motion",),
+    "continuity": ("vlm_continuity",),
+    "control": ("vlm_intent",),
 }
 
 
@@ -26,21 +37,23 @@ def judged_outcomes(
     project: str = "",
     take: str = "",
 ) -> list[Outcome]:
-    """One outcome per axis whose checks were run on the take (their mean score)."""
+    """One outcome per axis and kind (measured, VLM) whose checks were run on the take
+    (their mean score)."""
     out = []
-    for axis, names in JUDGED_AXES.items():
-        values = [checks[n] for n in names if n in checks]
-        if values:
-            out.append(
-                Outcome(
-                    model=model,
-                    version=version,
-                    shot_class=shot_class,
-                    axis=axis,
-                    value=round(sum(values) / len(values), 4),
-                    kind="judged",
-                    project=project,
-                    take=take,
+    for kind, table in (("judged", JUDGED_AXES), ("vlm", VLM_AXES)):
+        for axis, names in table.items():
+            values = [checks[n] for n in names if n in checks]
+            if values:
+                out.append(
+                    Outcome(
+                        model=model,
+                        version=version,
+                        shot_class=shot_class,
+                        axis=axis,
+                        value=round(sum(values) / len(values), 4),
+                        kind=kind,  # type: ignore[arg-type]
+                        project=project,
+                        take=take,
+                    )
                 )
-            )
     return out

@@ -2,8 +2,13 @@
 
 A weighted Beta-like update: the prior counts as ``prior_strength`` observations at the
 catalog's score; each outcome adds its value with weight ``rating_weight`` (a person's
-rating) or ``judged_weight`` (an automatic score), times ``0.5 ** (age / half_life_days)``
-so newer evidence weighs more. Evidence about another version of a model does not count.
+rating), ``vlm_weight`` (a VLM's rubric) or ``judged_weight`` (a measured score), times
+``0.5 ** (age / half_life_days)`` so newer evidence weighs more. Evidence about another
+version of a model does not count.
+
+What the router ranks on (``Posterior.value``) is, by default, a seeded Thompson draw from
+each posterior on the classes of shot where trying is cheap (not hero shots): a model the
+priors rank low is still tried now and then, so its record can grow (see explore.py).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from shotrelay.catalog.profile import ModelProfile
+from shotrelay.learn.explore import draws
 from shotrelay.learn.store import Outcome
 
 __all__ = ["Learned", "Learning", "Posterior", "learn"]
@@ -24,14 +30,23 @@ _DAY = 86400.0
 class Learning:
     """How strongly evidence moves a prior."""
 
-    prior_strength: float = 4.0
+    prior_strength: float = 2.0
     rating_weight: float = 3.0
     judged_weight: float = 1.0
+    #: A VLM's rubric: a reading of the picture, surer than a pixel statistic, less than a person.
+    vlm_weight: float = 1.5
     half_life_days: float = 60.0
     #: Optimism for little-tried models: the router reads ``mean + explore * sd``, where the
     #: sd (``prior_sd`` at the prior, shrinking with evidence) says how unsure the mean is.
     explore: float = 0.0
     prior_sd: float = 0.15
+    #: Thompson sampling: the router reads ``mean + sample * sd * z``, z a seeded normal draw
+    #: per (model, shot class), fresh whenever the class gains evidence; 0 ranks on the mean.
+    sample: float = 0.5
+    #: The draws' seed: the same outcomes and seed always route the same way.
+    seed: int = 0
+    #: Shot classes never explored: the shot a cut lives on is not the place to try a model.
+    steady: tuple[str, ...] = ("hero",)
 
 
 @dataclass(frozen=True)
@@ -46,8 +61,10 @@ class Posterior:
     weight: float
     judged: int
     rated: int
-    #: What the router ranks on: the mean, plus the exploration bonus when one is set.
+    #: What the router ranks on: the mean, plus the exploration bonus or draw when set.
     value: float = -1.0
+    #: How many of the takes were judged by a VLM (counted in ``judged`` too).
+    seen: int = 0
 
     def __post_init__(self) -> None:
         if self.value < 0:
@@ -59,10 +76,13 @@ class Posterior:
         if self.rated:
             parts.append(f"{self.rated} rated")
         if self.judged:
-            parts.append(f"{self.judged} judged")
+            parts.append(
+                f"{self.judged} judged" + (f" ({self.seen} by a VLM)" if self.seen else "")
+            )
+        tried = f"; tried at {self.value:.2f} to explore" if self.value > self.mean + 5e-4 else ""
         return (
             f"{self.axis} {self.mean:.2f}, learned from {' and '.join(parts)} takes "
-            f"({self.shot_class}); prior {self.prior:.2f}"
+            f"({self.shot_class}); prior {self.prior:.2f}{tried}"
         )
 
 
@@ -99,28 +119,36 @@ def learn(
     cfg = settings or Learning()
     now = time.time() if now is None else now
     current = {m.id: m for m in models}
+    weights = {"rating": cfg.rating_weight, "vlm": cfg.vlm_weight, "judged": cfg.judged_weight}
     sums: dict[tuple[str, str, str], list[float]] = {}
     for o in outcomes:
         m = current.get(o.model)
         if m is None or o.version != m.api_model:
             continue  # another version's record: this one starts from its prior
-        w = cfg.rating_weight if o.kind == "rating" else cfg.judged_weight
-        w *= 0.5 ** (max(0.0, now - o.at) / (cfg.half_life_days * _DAY))
-        acc = sums.setdefault((o.model, o.shot_class, o.axis), [0.0, 0.0, 0, 0])
+        w = weights[o.kind] * 0.5 ** (max(0.0, now - o.at) / (cfg.half_life_days * _DAY))
+        acc = sums.setdefault((o.model, o.shot_class, o.axis), [0.0, 0.0, 0, 0, 0])
         acc[0] += w * o.value
         acc[1] += w
-        acc[2 if o.kind == "judged" else 3] += 1
-    if cfg.explore > 0:  # every model is a candidate in every class seen, tried or not
+        acc[3 if o.kind == "rating" else 2] += 1
+        acc[4] += o.kind == "vlm"
+    evidence = {
+        c: sum(int(a[2] + a[3]) for (_m, k, _a), a in sums.items() if k == c)
+        for (_m, c, _a) in sums
+    }
+    exploring = cfg.explore > 0 or cfg.sample > 0
+    if exploring:  # every model is a candidate in every class seen, tried or not
         axes = {a for (_m, _c, a) in sums}
-        for cls in {c for (_m, c, _a) in sums}:
+        for cls in evidence:
             for mid in current:
                 for axis in axes:
-                    sums.setdefault((mid, cls, axis), [0.0, 0.0, 0, 0])
+                    sums.setdefault((mid, cls, axis), [0.0, 0.0, 0, 0, 0])
+    z = draws(cfg.seed, evidence, list(current), skip=cfg.steady) if cfg.sample > 0 else {}
     out = Learned()
-    for (mid, cls, axis), (total, weight, judged, rated) in sums.items():
+    for (mid, cls, axis), (total, weight, judged, rated, seen) in sums.items():
         prior = current[mid].score(axis)
         mean = (cfg.prior_strength * prior + total) / (cfg.prior_strength + weight)
         sd = cfg.prior_sd * (cfg.prior_strength / (cfg.prior_strength + weight)) ** 0.5
+        value = mean + cfg.explore * sd + cfg.sample * sd * z.get((mid, cls), 0.0)
         out.table[(mid, cls, axis)] = Posterior(
             mid,
             cls,
@@ -130,6 +158,7 @@ def learn(
             weight,
             int(judged),
             int(rated),
-            value=round(min(1.0, mean + cfg.explore * sd), 4),
+            value=round(min(1.0, max(0.0, value)), 4),
+            seen=int(seen),
         )
     return out

@@ -35,7 +35,8 @@ class Outcome(BaseModel):
     shot_class: str
     axis: str
     value: float = Field(ge=0, le=1)
-    kind: Literal["judged", "rating"]
+    #: judged: measured (CPU checks, learned scorers); vlm: a VLM's rubric; rating: a person.
+    kind: Literal["judged", "vlm", "rating"]
     at: float = Field(default_factory=time.time)
     project: str = ""
     take: str = Field("", description="The job key or take the evidence is about.")
