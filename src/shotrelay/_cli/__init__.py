@@ -11,11 +11,12 @@ from shotrelay._cli import running
 from shotrelay._cli import deliver
 from shotrelay._cli import judging
 from shotrelay._cli import serve
+from shotrelay._cli import agent
 
 __all__ = ["app", "main"]
 
 # imported for their @app.command registrations
-_COMMANDS = (project, running, deliver, judging, serve)
+_COMMANDS = (project, running, deliver, judging, serve, agent)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from shotrelay.api._project import (
     plan_file,
     route_file,
     schema,
+    what_keys_would_buy,
 )
 from shotrelay.api._run import (
     WaitCallback,
@@ -27,11 +28,25 @@ from shotrelay.api._run import (
     run_studio,
     status,
 )
+from shotrelay.api._where import ProjectPaths, key_names, paths, redact_keys
+from shotrelay.catalog.listing import ModelRow
+from shotrelay.doctor import Diagnosis
+from shotrelay.engine.events import EngineEvent
 from shotrelay.relay import RunResult, StatusReport
+from shotrelay.report.keys import KeyOffer
+from shotrelay.route.plan import RoutePlan
+from shotrelay.schedule.deadline import DeadlineFit, parse_deadline
 
 __all__ = [
+    "DeadlineFit",
+    "Diagnosis",
+    "EngineEvent",
+    "KeyOffer",
+    "ModelRow",
     "PlanOutcome",
+    "ProjectPaths",
     "Rating",
+    "RoutePlan",
     "RunResult",
     "StatusReport",
     "WaitCallback",
@@ -43,13 +58,17 @@ __all__ = [
     "find_project_file",
     "fit_route_to_deadline",
     "init_project",
+    "key_names",
     "learn_export",
     "learn_import",
     "learned",
     "list_models",
+    "parse_deadline",
+    "paths",
     "pick",
     "plan_file",
     "rate",
+    "redact_keys",
     "redo",
     "rephrase",
     "report",
@@ -59,4 +78,5 @@ __all__ = [
     "schema",
     "status",
     "visual_judge",
+    "what_keys_would_buy",
 ]
