@@ -16,8 +16,9 @@ from shotrelay.judge.checks import Asked, Check, Judgement, combine
 from shotrelay.judge.clip import ClipData, read_clip
 from shotrelay.judge.continuity import check_continuity
 from shotrelay.judge.faces import check_faces
+from shotrelay.judge.learned import LearnedScorers
 from shotrelay.judge.motion import check_motion, measure_motion
-from shotrelay.judge.vlm import VisualJudge, vlm_checks
+from shotrelay.judge.vlm import VisualJudge, sample_frames, vlm_checks
 
 __all__ = ["THRESHOLDS", "judge_clip", "technical_checks"]
 
@@ -47,10 +48,13 @@ def judge_clip(
     previous: Path | None = None,
     references: Sequence[Path] = (),
     vlm: VisualJudge | None = None,
+    learned: LearnedScorers | None = None,
+    prompt: str = "",
 ) -> Judgement:
     """Every check of one clip: continuity against ``previous`` (the shot before) if given,
-    face similarity against the character ``references`` where both show a face, and the
-    ``vlm`` judge's rubric when one is given."""
+    face similarity against the character ``references`` where both show a face, the
+    ``vlm`` judge's rubric when one is given, and the ``learned`` scorers' alignment with
+    ``prompt`` and aesthetic score."""
     start = time.perf_counter()
     clip = read_clip(path, audio=asked.audio)
     checks = technical_checks(clip, asked)
@@ -59,6 +63,8 @@ def judge_clip(
     face = check_faces(clip, references) if references else None
     if face is not None:
         checks.append(face)
+    if learned is not None:
+        checks += learned.checks(sample_frames(clip), prompt)
     if vlm is not None:
         checks += vlm_checks(clip, vlm)
     return Judgement(
