@@ -66,7 +66,11 @@ ALLOWED: dict[str, set[str]] = {
 ENGINE_REACH = {
     "shotrelay.providers": {"shotrelay.providers.base"},
     "shotrelay.spec": {"shotrelay.spec.vocabulary"},
-    "shotrelay.catalog": {"shotrelay.catalog.profile", "shotrelay.catalog.calls"},
+    "shotrelay.catalog": {
+        "shotrelay.catalog.profile",
+        "shotrelay.catalog.calls",
+        "shotrelay.catalog.params",
+    },
 }
 
 #: Known breaches still to remove (each must still exist, so this list only shrinks).

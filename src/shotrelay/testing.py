@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import CostEstimate, Latency, ModelProfile, Pricing, PricingRule
 from shotrelay.edit import CutItem
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
@@ -235,7 +236,7 @@ def plan(project: Project, stages: dict[Stage, tuple[ModelProfile, list[str]]]) 
                     score=1.0,
                     quality=1.0,
                     fallbacks=fallbacks,
-                    params={"clip_seconds": shot.duration},
+                    params=CallParams(clip_seconds=shot.duration),
                 )
             )
         shots.append(ShotRoute(id=shot.id, role=shot.role, stages=routes))

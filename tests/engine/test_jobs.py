@@ -136,7 +136,7 @@ def test_tagged_references_carry_their_tags_in_input_order(tmp_path: Path) -> No
         packets=ContinuityLedger(project).packet,
     )
     key = graph.nodes["s1/keyframe"]
-    tags = key.params["reference_tags"]
+    tags = key.params.reference_tags
     files = {sha256_file(tmp_path / f"{n}.png"): n for n in ("leo", "maya")}
     by_input = [files[key.inputs[f"reference_{i}"].removeprefix("sha256:")] for i in range(2)]
     assert tags == by_input  # each image carries its own character's tag
@@ -145,9 +145,10 @@ def test_tagged_references_carry_their_tags_in_input_order(tmp_path: Path) -> No
 def test_a_fallback_is_priced_at_the_clip_length_it_renders() -> None:
     from shotrelay.catalog import load_catalog
     from shotrelay.catalog.calls import call_cost as estimate_cost
+    from shotrelay.catalog.params import CallParams
 
     by_id = {m.id: m for m in load_catalog(use_env=False).models}
     sora = by_id["sora-2"]
     # Routed on a model that renders 6 s; Sora can only render 4, 8 or 12 s, billed as such.
-    est = estimate_cost(sora, {"seconds": 6.0, "clip_seconds": 6.0})
+    est = estimate_cost(sora, CallParams(seconds=6.0, clip_seconds=6.0))
     assert est.usd == pytest.approx(sora.pricing.estimate(seconds=8.0).usd)

@@ -144,7 +144,7 @@ def test_trades_name_shot_stage_models_savings_and_quality(
     assert any(r.startswith("budget: the ranking preferred top") for r in gen.reasons)
     # Under a binding budget, fallbacks are no dearer than the choice they stand in for.
     by_id = {m.id: m for m in gens}
-    clip = gen.params["clip_seconds"]
+    clip = gen.params.clip_seconds
     assert gen.fallbacks and "top" not in gen.fallbacks
     for f in gen.fallbacks:
         assert by_id[f].pricing.estimate(seconds=clip).usd <= gen.cost.usd

@@ -13,6 +13,7 @@ from shotrelay.route import MAX_FALLBACKS, route_project
 from shotrelay.spec.vocabulary import Stage
 
 STAGE_KEYS = {
+    "takes",
     "stage",
     "task",
     "model",
@@ -69,7 +70,7 @@ def test_costs_times_and_clip_lengths_come_from_the_profile(
     plan = route_project(project([{"duration": 5.5}], takes=2), [gen, *support])
     st = plan.shots[0].stage(Stage.GENERATE)
     assert st is not None
-    assert st.params["clip_seconds"] == gen.clip_length(5.5) == 8
+    assert st.params.clip_seconds == gen.clip_length(5.5) == 8
     assert st.cost.usd == pytest.approx(2 * gen.pricing.estimate(seconds=8).usd)
     assert st.cost.takes == 2 and st.cost.label.endswith("x 2 takes")
     assert st.seconds == pytest.approx(2 * gen.latency.estimate(8))
@@ -92,7 +93,7 @@ def test_vertical_format_sets_width_and_height(
 ) -> None:
     p = project([{"duration": 4}], format={"aspect": "9:16", "resolution": "720p"})
     st = route_project(p, [mk("gen", resolutions=["720p"]), *support]).shots[0].stages[1]
-    assert (st.params["width"], st.params["height"], st.params["aspect"]) == (720, 1280, "9:16")
+    assert (st.params.width, st.params.height, st.params.aspect) == (720, 1280, "9:16")
 
 
 BUILTIN_SHOTS = [

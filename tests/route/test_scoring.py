@@ -86,7 +86,7 @@ def test_text_only_model_loses_on_continuity_to_one_that_takes_the_keyframe(
     same = {a: 0.8 for a in BEAUTY}
     models = [mk("t2v", tasks=["text_to_video"], scores=same), mk("i2v", scores=same), *support]
     gen = generate_of(route_project(project([{"duration": 5}]), models))
-    assert gen.model == "i2v" and gen.params["first_frame"] == "keyframe"  # type: ignore[attr-defined]
+    assert gen.model == "i2v" and gen.params.first_frame == "keyframe"  # type: ignore[attr-defined]
     assert "continuity" in gen.reasons[0]  # type: ignore[attr-defined]
 
 

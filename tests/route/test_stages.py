@@ -47,7 +47,7 @@ def test_dialogue_shot_gets_tts_and_lipsync_in_order(
     plan = route_project(p, [mk("gen"), *support])
     assert stages_of(plan.shots[0]) == [Stage.KEYFRAME, Stage.GENERATE, Stage.TTS, Stage.LIPSYNC]
     tts = plan.shots[0].stage(Stage.TTS)
-    assert tts is not None and tts.model == "voice" and tts.params["chars"] == len("Hi, Ben.")
+    assert tts is not None and tts.model == "voice" and tts.params.chars == len("Hi, Ben.")
 
 
 def test_continued_shot_is_generated_from_the_previous_last_frame(
@@ -63,7 +63,7 @@ def test_continued_shot_is_generated_from_the_previous_last_frame(
     second = plan.shots[1]
     assert stages_of(second) == [Stage.GENERATE]
     gen = second.stages[0]
-    assert gen.model == "i2v" and gen.params["first_frame"] == "previous"
+    assert gen.model == "i2v" and gen.params.first_frame == "previous"
     assert [(e.model, e.constraint) for e in gen.excluded if e.model == "t2v"] == [
         ("t2v", "first_frame")
     ]
@@ -77,9 +77,9 @@ def test_low_resolution_model_brings_an_upscale_stage(
     shot = plan.shots[0]
     assert stages_of(shot) == [Stage.KEYFRAME, Stage.GENERATE, Stage.UPSCALE]
     gen, up = shot.stage(Stage.GENERATE), shot.stage(Stage.UPSCALE)
-    assert gen is not None and gen.params["resolution"] == "720p" and gen.params["height"] == 720
+    assert gen is not None and gen.params.resolution == "720p" and gen.params.height == 720
     assert up is not None and up.model == "up"
-    assert up.params["resolution"] == "1080p" and up.params["from_resolution"] == "720p"
+    assert up.params.resolution == "1080p" and up.params.from_resolution == "720p"
     assert any("upscale" in r for r in gen.reasons)
 
 
@@ -89,4 +89,4 @@ def test_low_frame_rate_model_brings_interpolation(
     p = project([{"duration": 4}], format={"fps": 30})
     plan = route_project(p, [mk("slow", fps=24), *support])
     interp = plan.shots[0].stage(Stage.INTERPOLATE)
-    assert interp is not None and interp.params["fps"] == 30 and interp.params["from_fps"] == 24
+    assert interp is not None and interp.params.fps == 30 and interp.params.from_fps == 24

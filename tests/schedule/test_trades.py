@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shotrelay.catalog import builtin_models
-from shotrelay.catalog.calls import DRAFT_FROM, call_seconds
+from shotrelay.catalog.calls import call_seconds
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.route import route_project
 from shotrelay.route.plan import RoutePlan
@@ -52,7 +52,7 @@ def test_fewer_takes_drops_one_take_and_its_cost(plan: RoutePlan) -> None:
     assert out is not None
     new, words = out
     st = new.shot("s2").stage(Stage.GENERATE)
-    assert st is not None and st.params["takes"] == 1
+    assert st is not None and st.takes == 1
     assert st.cost.usd == pytest.approx(plan.shot("s2").stage(Stage.GENERATE).cost.usd / 2)  # type: ignore[union-attr]
     assert words == "shot s2: takes 2 -> 1 (fewer takes; saves $3.20 and one veo-3.1 call)"
     assert fewer_takes(new, "s2", MODELS, project().format) is None  # never below one
@@ -76,8 +76,8 @@ def test_draft_renders_lower_then_adds_an_upscale(plan: RoutePlan) -> None:
     st = new.shot("s2").stage(Stage.GENERATE)
     up = new.shot("s2").stage(Stage.UPSCALE)
     assert st is not None and up is not None
-    assert st.params["resolution"] == "720p" and st.params[DRAFT_FROM] == "1080p"
-    assert up.params["resolution"] == "1080p" and up.params["from_resolution"] == "720p"
+    assert st.params.resolution == "720p" and st.params.draft_from == "1080p"
+    assert up.params.resolution == "1080p" and up.params.from_resolution == "720p"
     assert call_seconds(MODELS["veo-3.1"], st.params) == pytest.approx(156 * 720 / 1080)
     assert [s.stage for s in new.shot("s2").stages] == [
         Stage.KEYFRAME,
@@ -90,7 +90,7 @@ def test_draft_renders_lower_then_adds_an_upscale(plan: RoutePlan) -> None:
 def test_add_take_for_a_hero(plan: RoutePlan) -> None:
     out = add_take(plan, "s1", MODELS, project().format)
     assert out is not None
-    assert out[0].shot("s1").stage(Stage.GENERATE).params["takes"] == 3  # type: ignore[union-attr]
+    assert out[0].shot("s1").stage(Stage.GENERATE).takes == 3  # type: ignore[union-attr]
     assert out[1] == "shot s1 (hero): takes 2 -> 3 (room before the deadline; +$1.60)"
 
 
@@ -139,7 +139,7 @@ def test_fit_keeps_takes_that_run_side_by_side_and_trades_the_model(plan: RouteP
         "shot s1 generate: veo-3.1 -> veo-3.1-fast (faster model of the same family; "
         "about 108 s -> 54 s a take, $3.20 -> $1.20)",
     ]
-    assert fitted.plans["t"].shot("s2").stage(Stage.GENERATE).params["takes"] == 2  # type: ignore[union-attr]
+    assert fitted.plans["t"].shot("s2").stage(Stage.GENERATE).takes == 2  # type: ignore[union-attr]
     assert fitted.forecast.projects["t"] == pytest.approx(84)
     assert fitted.late({"t": entry.terms}) == []
 

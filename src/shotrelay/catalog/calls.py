@@ -7,50 +7,43 @@ many models at once): the engine reserves with ``call_cost``, the scheduler pred
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.spec.models import RESOLUTIONS
 from shotrelay.spec.vocabulary import Task
 
-__all__ = ["DRAFT_FROM", "call_cost", "call_seconds"]
-
-#: Param a deadline trade sets on a generate stage rendered at draft resolution: the
-#: resolution it was routed at (the upscale stage brings it back).
-DRAFT_FROM = "draft_from"
+__all__ = ["call_cost", "call_seconds"]
 
 
-def call_cost(model: ModelProfile, params: Mapping[str, Any]) -> CostEstimate:
+def call_cost(model: ModelProfile, params: CallParams) -> CostEstimate:
     """Cost of one call of ``model`` with these parameters (used for fallbacks).
 
     A fallback renders the clip length *it* allows for the shot (e.g. Sora's 4/8/12 s), not
     the routed model's, and is billed for that.
     """
-    seconds = float(params.get("clip_seconds") or params.get("seconds") or 0.0)
-    shot = float(params.get("seconds") or 0.0)
+    seconds = params.length
+    shot = float(params.seconds or 0.0)
     if shot and ({Task.TEXT_TO_VIDEO, Task.IMAGE_TO_VIDEO} & set(model.tasks)):
         seconds = model.clip_length(shot) or seconds
-    text = str(params.get("text", ""))
+    text = params.text or ""
     return model.pricing.estimate(
         seconds=seconds,
         chars=len(text),
         tokens=len(text) // 4,
-        resolution=params.get("resolution"),
+        resolution=params.resolution,
         label=model.name,
     )
 
 
-def call_seconds(model: ModelProfile, params: Mapping[str, Any]) -> float:
+def call_seconds(model: ModelProfile, params: CallParams) -> float:
     """Expected wall time of one call of ``model`` with these request parameters.
 
     The catalog's latency is for the routed resolution; a draft render (``draft_from`` set)
     is assumed to take time in proportion to frame height (the catalog has no
     per-resolution latency, so this is the one stated assumption about drafts).
     """
-    out = float(params.get("clip_seconds") or params.get("seconds") or 0.0)
-    seconds = model.latency.estimate(out)
-    full, res = params.get(DRAFT_FROM), params.get("resolution")
+    seconds = model.latency.estimate(params.length)
+    full, res = params.draft_from, params.resolution
     if full in RESOLUTIONS and res in RESOLUTIONS:
         seconds *= min(1.0, RESOLUTIONS[res] / RESOLUTIONS[full])
     return seconds

@@ -93,7 +93,7 @@ class CallRunner:
                 "prompt": job.prompt,
                 "negative": job.negative,
                 "seed": job.seed,
-                "params": job.params,
+                "params": job.params.fixed(),
                 "inputs": job.inputs,
             },
         )

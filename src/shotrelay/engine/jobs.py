@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.providers.base import JobRequest
 from shotrelay.spec.vocabulary import Stage, Task
@@ -38,7 +39,7 @@ class JobNode(BaseModel):
     task: Task | None = None
     prompt: str = ""
     negative: str = ""
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: CallParams = Field(default_factory=CallParams)
     seed: int | None = None
     inputs: dict[str, str] = Field(default_factory=dict)
     takes: list[str] = Field(default_factory=list)
@@ -76,7 +77,7 @@ class Job(BaseModel):
     task: Task | None = None
     prompt: str = ""
     negative: str = ""
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: CallParams = Field(default_factory=CallParams)
     seed: int | None = None
     inputs: dict[str, str] = Field(default_factory=dict)
     revision: int = 0
@@ -95,7 +96,7 @@ def job_key(job: Job) -> str:
         "task": job.task.value if job.task else None,
         "prompt": job.prompt,
         "negative": job.negative,
-        "params": job.params,
+        "params": job.params.fixed(),
         "seed": job.seed,
         "inputs": sorted(job.inputs.items()),
         "revision": job.revision,

@@ -8,6 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.errors import EngineError
 from shotrelay.spec.vocabulary import Stage, Task
@@ -43,9 +44,11 @@ class JobRequest(_Msg):
     prompt: str = ""
     negative_prompt: str = ""
     inputs: dict[str, Path] = Field(default_factory=dict)
-    # Fixed by the router and the project: clip_seconds, seconds (on screen), width, height,
-    # fps, aspect, resolution, and per-task extras (text for tts, target_fps, scale, ...).
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: CallParams = Field(
+        default_factory=CallParams,
+        description="Fixed by the router and the project: clip and shot length, size, fps, "
+        "aspect, resolution, and per-task extras (text for tts, target_fps, scale, ...).",
+    )
     seed: int | None = None
     # The continuity packet as plain data (characters, palette, notes) for planners and
     # finishing models that read it; providers that cannot use it ignore it.

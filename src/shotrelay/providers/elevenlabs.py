@@ -53,19 +53,19 @@ class ElevenLabsProvider(SyncHttpProvider):
 
     def build_submit(self, request: JobRequest) -> HttpCall:
         params = request.params
-        text = str(params.get("text") or request.prompt).strip()
+        text = str(params.text or request.prompt).strip()
         if not text:
             raise self._error(
                 InvalidInput, "nothing to say: params.text is empty", request.model.id
             )
         body: dict[str, Any] = {"text": text, "model_id": request.model.endpoint(request.task)}
-        if params.get("voice_settings"):
-            body["voice_settings"] = params["voice_settings"]
-        if params.get("language"):
-            body["language_code"] = params["language"]
+        if params.voice_settings:
+            body["voice_settings"] = params.voice_settings
+        if params.language:
+            body["language_code"] = params.language
         if request.seed is not None:
             body["seed"] = request.seed
-        voice = params.get("voice_id") or DEFAULT_VOICE
+        voice = params.voice_id or DEFAULT_VOICE
         return HttpCall(
             url=f"/v1/text-to-speech/{voice}",
             params={"output_format": OUTPUT_FORMAT},

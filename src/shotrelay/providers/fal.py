@@ -183,27 +183,27 @@ class FalProvider(ListingHttpProvider):
                 provider=self.name,
                 model=request.model.id,
             )
-        seconds = params.get("clip_seconds")
+        seconds = params.clip_seconds
         if seconds is not None and fam.duration != "none":
             whole = round(float(seconds))
             body["duration"] = str(whole) if fam.duration == "str" else whole
-        resolution = _resolution(fam, params.get("resolution"))
+        resolution = _resolution(fam, params.resolution)
         if resolution:
             body["resolution"] = resolution
-        if fam.aspect_ratio and params.get("aspect") and "first_frame" not in request.inputs:
-            body["aspect_ratio"] = params["aspect"]
-        if fam.image_size and params.get("width") and params.get("height"):
-            body["image_size"] = {"width": int(params["width"]), "height": int(params["height"])}
+        if fam.aspect_ratio and params.aspect and "first_frame" not in request.inputs:
+            body["aspect_ratio"] = params.aspect
+        if fam.image_size and params.width and params.height:
+            body["image_size"] = {"width": int(params.width), "height": int(params.height)}
             body["num_images"] = 1
         if fam.negative_prompt and request.negative_prompt:
             body["negative_prompt"] = request.negative_prompt
         if fam.seed and request.seed is not None:
             body["seed"] = request.seed
-        if request.task is Task.INTERPOLATE and params.get("factor"):
-            body["num_frames"] = max(1, int(params["factor"]) - 1)
-        if request.task is Task.UPSCALE and params.get("scale"):
-            body[fam.scale_field] = params["scale"]
-        body.update(params.get("fal_extra", {}))
+        if request.task is Task.INTERPOLATE and params.factor:
+            body["num_frames"] = max(1, int(params.factor) - 1)
+        if request.task is Task.UPSCALE and params.scale:
+            body[fam.scale_field] = params.scale
+        body.update(params.fal_extra or {})
         return body
 
     def build_submit(self, request: JobRequest) -> HttpCall:

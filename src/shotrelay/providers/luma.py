@@ -75,13 +75,13 @@ class LumaProvider(ListingHttpProvider):
         """Luma's JSON for ``request``."""
         task, params, inputs = request.task, request.params, request.inputs
         body: dict[str, Any] = {"model": request.model.endpoint(task), "prompt": request.prompt}
-        if task is not Task.VIDEO_TO_VIDEO and params.get("aspect"):
-            body["aspect_ratio"] = params["aspect"]
+        if task is not Task.VIDEO_TO_VIDEO and params.aspect:
+            body["aspect_ratio"] = params.aspect
         if task in (Task.TEXT_TO_VIDEO, Task.IMAGE_TO_VIDEO):
-            if params.get("resolution") in _RESOLUTIONS:
-                body["resolution"] = params["resolution"]
-            if params.get("clip_seconds"):
-                body["duration"] = f"{round(float(params['clip_seconds']))}s"
+            if params.resolution in _RESOLUTIONS:
+                body["resolution"] = params.resolution
+            if params.clip_seconds:
+                body["duration"] = f"{round(float(params.clip_seconds))}s"
             keyframes = {
                 frame: {"type": "image", "url": self._uri(request, role)}
                 for role, frame in (("first_frame", "frame0"), ("last_frame", "frame1"))
@@ -89,16 +89,16 @@ class LumaProvider(ListingHttpProvider):
             }
             if keyframes:
                 body["keyframes"] = keyframes
-            if params.get("loop"):
+            if params.loop:
                 body["loop"] = True
-            if params.get("luma_concepts"):
-                body["concepts"] = [{"key": k} for k in params["luma_concepts"]]
+            if params.luma_concepts:
+                body["concepts"] = [{"key": k} for k in params.luma_concepts]
         elif task is Task.VIDEO_TO_VIDEO:
             if "video" not in inputs:
                 raise self._error(InvalidInput, "modify needs a video input", request.model.id)
             body["generation_type"] = "modify_video"  # required by lumaai's VideoModifyParams
             body["media"] = {"url": self._uri(request, "video")}
-            body["mode"] = params.get("modify_mode", "flex_1")
+            body["mode"] = params.modify_mode or "flex_1"
             if "first_frame" in inputs:
                 body["first_frame"] = {"url": self._uri(request, "first_frame")}
         elif task is Task.TEXT_TO_IMAGE:

@@ -49,9 +49,9 @@ class OpenAIImagesProvider(SyncHttpProvider):
                 InvalidInput, f"the adapter does not map task {request.task}", request.model.id
             )
         params = request.params
-        size = params.get("size") or (
-            pick_size(float(params["width"]), float(params["height"]))
-            if params.get("width") and params.get("height")
+        size = params.size or (
+            pick_size(float(params.width), float(params.height))
+            if params.width and params.height
             else "auto"
         )
         fields: dict[str, Any] = {
@@ -60,8 +60,8 @@ class OpenAIImagesProvider(SyncHttpProvider):
             "size": size,
             "n": 1,
         }
-        if params.get("quality"):
-            fields["quality"] = params["quality"]
+        if params.quality:
+            fields["quality"] = params.quality
         refs = sorted(r for r in request.inputs if r.startswith("reference_"))
         if not refs:
             return HttpCall(url="/v1/images/generations", body=fields)
@@ -89,7 +89,7 @@ class OpenAIImagesProvider(SyncHttpProvider):
                 raise self._error(
                     TransientError, "b64_json is not valid base64", request.model.id
                 ) from None
-            fmt = request.params.get("output_format", "png")
+            fmt = request.params.output_format or "png"
             return RemoteOutput(data=raw, media_type=f"image/{fmt}")
         if item.get("url"):
             return RemoteOutput(url=str(item["url"]), media_type="image/png")

@@ -73,15 +73,15 @@ class ReplicateProvider(ListingHttpProvider):
         for role, path in request.inputs.items():
             field = names.get(role, role)
             body[field] = data_uri(path, max_bytes=self.inline_limit, role=role)
-        if params.get("clip_seconds"):
-            body["duration"] = round(float(params["clip_seconds"]))
-        if params.get("aspect") and "first_frame" not in request.inputs:
-            body["aspect_ratio"] = params["aspect"]
+        if params.clip_seconds:
+            body["duration"] = round(float(params.clip_seconds))
+        if params.aspect and "first_frame" not in request.inputs:
+            body["aspect_ratio"] = params.aspect
         if request.negative_prompt and not model.startswith(_NO_NEGATIVE):
             body["negative_prompt"] = request.negative_prompt
         if request.seed is not None and request.model.inputs.seed:
             body["seed"] = request.seed
-        body.update(params.get("replicate_extra", {}))
+        body.update(params.replicate_extra or {})
         return body
 
     def build_submit(self, request: JobRequest) -> HttpCall:

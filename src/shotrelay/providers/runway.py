@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.errors import (
     InvalidInput,
     ProviderError,
@@ -100,10 +101,10 @@ def prompt_tags(prompt: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _size(params: dict[str, Any]) -> tuple[float, float]:
-    if params.get("width") and params.get("height"):
-        return float(params["width"]), float(params["height"])
-    aspect = str(params.get("aspect") or "16:9")
+def _size(params: CallParams) -> tuple[float, float]:
+    if params.width and params.height:
+        return float(params.width), float(params.height)
+    aspect = str(params.aspect or "16:9")
     w, _, h = aspect.partition(":")
     try:
         return float(w) * 100, float(h) * 100
@@ -111,12 +112,10 @@ def _size(params: dict[str, Any]) -> tuple[float, float]:
         return 1280.0, 720.0
 
 
-def _frame_rate(params: dict[str, Any]) -> int:
+def _frame_rate(params: CallParams) -> int:
     """The output rate for ``enhance_frame_rate``: ``target_fps``, else fps x factor, rounded
     to the nearest rate the task takes."""
-    target = params.get("target_fps") or float(params.get("fps") or 24) * float(
-        params.get("factor") or 2
-    )
+    target = params.target_fps or float(params.fps or 24) * float(params.factor or 2)
     return min(FRAME_RATES, key=lambda r: abs(r - float(target)))
 
 
@@ -141,10 +140,10 @@ class RunwayProvider(HttpProvider):
         choices = {Task.TEXT_TO_IMAGE: IMAGE_RATIOS, Task.VIDEO_TO_VIDEO: EDIT_RATIOS}
         if task not in _FINISHING:
             allowed = MODEL_RATIOS.get((model, task), choices.get(task, VIDEO_RATIOS))
-            wanted = params.get("ratio")
+            wanted = params.ratio
             body["ratio"] = wanted if wanted in allowed else pick_ratio(width, height, allowed)
-        if task in (Task.IMAGE_TO_VIDEO, Task.TEXT_TO_VIDEO) and params.get("clip_seconds"):
-            body["duration"] = round(float(params["clip_seconds"]))
+        if task in (Task.IMAGE_TO_VIDEO, Task.TEXT_TO_VIDEO) and params.clip_seconds:
+            body["duration"] = round(float(params.clip_seconds))
         if task is Task.IMAGE_TO_VIDEO:
             first = self._image(request, "first_frame", required=True)
             if "last_frame" in inputs:
@@ -173,7 +172,7 @@ class RunwayProvider(HttpProvider):
                 body["targetFramerate"] = str(_frame_rate(params))
         elif task is Task.TEXT_TO_IMAGE:
             refs = sorted(r for r in inputs if r.startswith("reference_"))
-            tags = list(params.get("reference_tags") or prompt_tags(request.prompt))
+            tags = list(params.reference_tags or prompt_tags(request.prompt))
             body["referenceImages"] = [
                 {"uri": self._image(request, role), "tag": tags[i] if i < len(tags) else f"ref{i}"}
                 for i, role in enumerate(refs[:3])
@@ -182,8 +181,8 @@ class RunwayProvider(HttpProvider):
                 del body["referenceImages"]
         if request.seed is not None and task not in _FINISHING:
             body["seed"] = request.seed
-        if params.get("public_figure_threshold") and task not in _FINISHING:
-            body["contentModeration"] = {"publicFigureThreshold": params["public_figure_threshold"]}
+        if params.public_figure_threshold and task not in _FINISHING:
+            body["contentModeration"] = {"publicFigureThreshold": params.public_figure_threshold}
         return body
 
     def _image(self, request: JobRequest, role: str, *, required: bool = False) -> str:

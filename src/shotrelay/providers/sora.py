@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.errors import (
     InvalidInput,
     ProviderError,
@@ -60,7 +61,7 @@ def pick_seconds(clip_seconds: float) -> str:
 
 def billed_seconds(request: JobRequest) -> str:
     """The length Sora renders, and bills, for ``request``: its clip length, snapped."""
-    return pick_seconds(float(request.params.get("clip_seconds") or 4))
+    return pick_seconds(float(request.params.clip_seconds or 4))
 
 
 def billed_cost(request: JobRequest, rendered: Any = None) -> float:
@@ -75,26 +76,26 @@ def billed_cost(request: JobRequest, rendered: Any = None) -> float:
         seconds = 0.0
     if not 0 < seconds < 3600:  # absent, garbled or NaN: bill what was asked for
         seconds = float(billed_seconds(request))
-    resolution = request.params.get("resolution")
+    resolution = request.params.resolution
     return request.model.pricing.estimate(
         seconds=seconds,
         resolution=str(resolution) if resolution else None,
     ).usd
 
 
-def pick_size(params: dict[str, Any], api_model: str) -> str:
+def pick_size(params: CallParams, api_model: str) -> str:
     """The Sora size for the shot's shape: portrait or landscape, large only on sora-2-pro."""
-    if params.get("size"):
-        return str(params["size"])
-    if params.get("width") and params.get("height"):
-        portrait = float(params["height"]) > float(params["width"])
+    if params.size:
+        return str(params.size)
+    if params.width and params.height:
+        portrait = float(params.height) > float(params.width)
     else:
-        w, _, h = str(params.get("aspect") or "16:9").partition(":")
+        w, _, h = str(params.aspect or "16:9").partition(":")
         try:
             portrait = float(h) > float(w)
         except ValueError:
             portrait = False
-    large = "pro" in api_model and str(params.get("resolution", "")) in ("1024p", "1080p")
+    large = "pro" in api_model and str(params.resolution or "") in ("1024p", "1080p")
     if large:
         return "1024x1792" if portrait else "1792x1024"
     return "720x1280" if portrait else "1280x720"

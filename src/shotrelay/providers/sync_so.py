@@ -50,7 +50,7 @@ class SyncSoProvider(ListingHttpProvider):
                                                role=kind)}
                 for kind in ("video", "audio")
             ],
-            "options": {"sync_mode": request.params.get("sync_mode", "cut_off")},
+            "options": {"sync_mode": (request.params.sync_mode or "cut_off")},
         }  # fmt: skip
         return HttpCall(url="/v2/generate", body=body)
 
@@ -101,7 +101,7 @@ class SyncSoProvider(ListingHttpProvider):
         """
         items = [i for i in body if isinstance(i, dict)] if isinstance(body, list) else []
         model = request.model.endpoint(request.task)
-        mode = request.params.get("sync_mode", "cut_off")
+        mode = request.params.sync_mode or "cut_off"
         sent = {k: data_uri(p, max_bytes=self.inline_limit, role=k)
                 for k, p in request.inputs.items() if k in ("video", "audio")}  # fmt: skip
         found = [

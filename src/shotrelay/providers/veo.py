@@ -82,16 +82,16 @@ class VeoProvider(HttpProvider):
                 {"image": self._image(request, r), "referenceType": "ASSET"} for r in refs
             ]
         parameters: dict[str, Any] = {"sampleCount": 1}
-        if params.get("aspect") in _ASPECTS:
-            parameters["aspectRatio"] = params["aspect"]
-        if params.get("resolution"):
-            parameters["resolution"] = params["resolution"]
-        if params.get("clip_seconds"):
-            parameters["durationSeconds"] = round(float(params["clip_seconds"]))
+        if params.aspect in _ASPECTS:
+            parameters["aspectRatio"] = params.aspect
+        if params.resolution:
+            parameters["resolution"] = params.resolution
+        if params.clip_seconds:
+            parameters["durationSeconds"] = round(float(params.clip_seconds))
         if request.negative_prompt:
             parameters["negativePrompt"] = request.negative_prompt
-        if params.get("person_generation"):
-            parameters["personGeneration"] = params["person_generation"]
+        if params.person_generation:
+            parameters["personGeneration"] = params.person_generation
         return {"instances": [instance], "parameters": parameters}
 
     def build_submit(self, request: JobRequest) -> HttpCall:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.continuity import ContextPacket
 from shotrelay.engine.graph import SELECT, JobGraph
@@ -57,8 +58,8 @@ class PacketLike(Protocol):
 CompileFn = Callable[[Stage, Shot, Project, ModelProfile, Any], tuple[str, str]]
 
 
-def stage_params(route: StageRoute, shot: Shot, project: Project) -> dict[str, Any]:
-    """Request parameters: the router's (clip_seconds, resolution...) plus the format's."""
+def stage_params(route: StageRoute, shot: Shot, project: Project) -> CallParams:
+    """Request parameters: the router's (clip_seconds, resolution...) over the format's."""
     fmt = project.format
     params: dict[str, Any] = {
         "seconds": shot.duration,
@@ -76,9 +77,7 @@ def stage_params(route: StageRoute, shot: Shot, project: Project) -> dict[str, A
         params["target_height"] = fmt.height
     if route.stage == Stage.INTERPOLATE:
         params["target_fps"] = fmt.fps
-    # The number of takes shapes the graph, not one call's output.
-    params.update({k: v for k, v in route.params.items() if k != "takes"})
-    return params
+    return CallParams.model_validate({**params, **route.params.fixed()})
 
 
 def build_graph(
@@ -142,7 +141,7 @@ def build_graph(
                 task=st.task,
                 prompt=prompt,
                 negative=negative,
-                params={**stage_params(st, shot, project), **_tag_params(st, model, packet)},
+                params=_tag_params(stage_params(st, shot, project), st, model, packet),
                 inputs=inputs,
                 revision=rev,
                 estimate=st.cost,
@@ -150,7 +149,8 @@ def build_graph(
             )
             if st.stage == Stage.GENERATE:
                 take_ids = []
-                count = takes or int(st.params.get("takes", n_takes))
+                # A stage routed without a number of takes gets the project's.
+                count = takes or (st.takes if "takes" in st.model_fields_set else n_takes)
                 count = max(count, (held or {}).get(shot.id, 0))
                 per_take = st.cost.per_take()
                 for t in range(1, max(1, count) + 1):
@@ -247,19 +247,19 @@ def _inputs(
     return inputs
 
 
-def _tag_params(st: StageRoute, model: ModelProfile, packet: Any) -> dict[str, Any]:
+def _tag_params(params: CallParams, st: StageRoute, model: ModelProfile, packet: Any) -> CallParams:
     """``reference_tags``: the tag of each ``reference_i`` input, in input order, for models
     whose prompts name reference images by tag (Runway's ``@name``)."""
     if st.stage not in (Stage.KEYFRAME, Stage.GENERATE) or not isinstance(packet, ContextPacket):
-        return {}
+        return params
     spoken = dialect(model.dialect)
     tags = reference_tags(packet, spoken, model)
     if not tags:  # also when the dialect names no references by tag
-        return {}
+        return params
     head, _, tail = spoken.reference_tag.partition("{}")
     by_path = {path: tag[len(head) : len(tag) - len(tail)] for tag, path in tags.values()}
     refs = packet.reference_images[: model.inputs.reference_images]
-    return {"reference_tags": [by_path.get(str(p), f"ref{i}") for i, p in enumerate(refs)]}
+    return params.but(reference_tags=[by_path.get(str(p), f"ref{i}") for i, p in enumerate(refs)])
 
 
 def _context(packet: Any, shot: Shot) -> dict[str, Any]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import CostEstimate
 from shotrelay.spec.vocabulary import Role, Stage, Task
 
@@ -55,10 +56,21 @@ class StageRoute(_Out):
     reasons: list[str] = Field(default_factory=list)
     runner_up: str | None = None
     excluded: list[Exclusion] = Field(default_factory=list)
-    params: dict[str, Any] = Field(
-        default_factory=dict,
+    params: CallParams = Field(
+        default_factory=CallParams,
         description="Request parameters the router fixed: clip_seconds, resolution, aspect.",
     )
+    takes: int = Field(1, ge=1, description="Takes of this stage (generate stages only).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _takes_out_of_params(cls, data: Any) -> Any:
+        """Route files written before ``takes`` was a field kept it among the params."""
+        if isinstance(data, dict) and isinstance(data.get("params"), dict):
+            params = dict(data["params"])
+            if "takes" in params:
+                data = {**data, "params": params, "takes": data.get("takes", params.pop("takes"))}
+        return data
 
     @property
     def cost_usd(self) -> float:
@@ -148,7 +160,8 @@ class RoutePlan(_Out):
                             "fallbacks": list(st.fallbacks),
                             "runner_up": st.runner_up,
                             "reasons": list(st.reasons),
-                            "params": dict(st.params),
+                            "params": st.params.fixed(),
+                            "takes": st.takes,
                         }
                         for st in shot.stages
                     ],

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
 
 import numpy as np
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import CostEstimate, ModelProfile
 from shotrelay.learn.posterior import Learned
 from shotrelay.route.budget import Group, Option, optimise
@@ -190,43 +190,30 @@ def _estimate(ctx: _Ctx, stage: Stage, row: int) -> CostEstimate:
     return est
 
 
-def _params(ctx: _Ctx, stage: Stage, row: int) -> dict[str, Any]:
+def _params(ctx: _Ctx, stage: Stage, row: int) -> CallParams:
     fmt, t = ctx.fmt, ctx.table
     gen = ctx.chosen[Stage.GENERATE]
     gen_res, gen_fps = t.resolution[gen], t.models[gen].fps or fmt.fps
     clip = float(ctx.d.stages[stage].clips[row])
     if stage == Stage.KEYFRAME:
         w, h = _dims(fmt.aspect, fmt.resolution)
-        return {
-            "width": w,
-            "height": h,
-            "aspect": fmt.aspect,
-            "resolution": fmt.resolution,
-            "takes": ctx.takes,
-        }
+        return CallParams(width=w, height=h, aspect=fmt.aspect, resolution=fmt.resolution)
     if stage == Stage.TTS:
-        return {"seconds": ctx.d.shot.duration, "chars": ctx.d.stages[stage].chars}
+        return CallParams(seconds=ctx.d.shot.duration, chars=ctx.d.stages[stage].chars)
     out_res = fmt.resolution if stage in (Stage.UPSCALE, Stage.INTERPOLATE) else gen_res
     w, h = _dims(fmt.aspect, out_res)
     fps = fmt.fps if stage == Stage.INTERPOLATE else gen_fps
-    params: dict[str, Any] = {
-        "clip_seconds": clip,
-        "width": w,
-        "height": h,
-        "fps": fps,
-        "aspect": fmt.aspect,
-        "resolution": out_res,
-    }
+    params = CallParams(
+        clip_seconds=clip, width=w, height=h, fps=fps, aspect=fmt.aspect, resolution=out_res
+    )
     if stage == Stage.GENERATE:
         if ctx.d.handoff:
-            params["first_frame"] = "previous"
-        elif not t.text_only[row]:
-            params["first_frame"] = "keyframe"
-        params["takes"] = ctx.takes
-    elif stage == Stage.UPSCALE:
-        params["from_resolution"] = gen_res
-    elif stage == Stage.INTERPOLATE:
-        params["from_fps"] = gen_fps
+            return params.but(first_frame="previous")
+        return params if t.text_only[row] else params.but(first_frame="keyframe")
+    if stage == Stage.UPSCALE:
+        return params.but(from_resolution=gen_res)
+    if stage == Stage.INTERPOLATE:
+        return params.but(from_fps=gen_fps)
     return params
 
 
@@ -311,4 +298,5 @@ def _stage_route(ctx: _Ctx, stage: Stage, settings: RouterSettings, explain: boo
         runner_up=runner_id,
         excluded=sd.excluded(t) if explain else [],
         params=_params(ctx, stage, row),
+        takes=ctx.takes if stage == Stage.GENERATE else 1,
     )

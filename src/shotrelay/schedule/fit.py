@@ -158,7 +158,7 @@ def fit(
             if shot.id in e.frozen:
                 continue
             st = plans[name].shot(shot.id).stage(Stage.GENERATE)
-            if shot.role != Role.HERO or st is None or int(st.params.get("takes", 1)) >= max_takes:
+            if shot.role != Role.HERO or st is None or st.takes >= max_takes:
                 continue
             more = add_take(plans[name], shot.id, models, e.project.format)
             if more is None:

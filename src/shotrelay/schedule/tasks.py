@@ -86,7 +86,7 @@ def plan_tasks(project: Project, plan: RoutePlan, models: Mapping[str, ModelProf
             if st.stage == Stage.KEYFRAME:
                 image = add(base, st.model, secs, [image])
             elif st.stage == Stage.GENERATE:
-                takes = max(1, int(st.params.get("takes", project.takes)))
+                takes = st.takes if "takes" in st.model_fields_set else max(1, project.takes)
                 ids = [add(f"{base}/t{t}", st.model, secs, [image]) for t in range(1, takes + 1)]
                 video = add(base, "", 0.0, list(ids))
             elif st.stage == Stage.TTS:

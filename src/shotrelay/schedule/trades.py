@@ -7,9 +7,9 @@ resolution then upscale. And the other way: another take for a hero shot when th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
-from shotrelay.catalog.calls import DRAFT_FROM, call_cost, call_seconds
+from shotrelay.catalog.calls import call_cost, call_seconds
+from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import ModelProfile, ModelStatus
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.route.policy import QUALITY_AXES
@@ -30,7 +30,7 @@ def fewer_takes(
 ) -> tuple[RoutePlan, str] | None:
     """One take fewer for the shot's generate stage (never below one)."""
     st = plan.shot(shot_id).stage(Stage.GENERATE)
-    takes = int(st.params.get("takes", 1)) if st else 1
+    takes = st.takes if st else 1
     if st is None or takes <= 1:
         return None
     new = _retake(st, takes - 1)
@@ -47,7 +47,7 @@ def add_take(
     st = plan.shot(shot_id).stage(Stage.GENERATE)
     if st is None:
         return None
-    takes = int(st.params.get("takes", 1))
+    takes = st.takes
     new = _retake(st, takes + 1)
     return _replace(plan, shot_id, st, [new]), (
         f"shot {shot_id} (hero): takes {takes} -> {takes + 1} (room before the deadline; "
@@ -64,25 +64,23 @@ def faster_sibling(
     if st is None or old is None or not old.family:
         return None
     now = call_seconds(old, st.params)
-    best: tuple[float, ModelProfile, dict[str, Any]] | None = None
+    best: tuple[float, ModelProfile, CallParams] | None = None
     for m in models.values():
         if m.id == old.id or m.family != old.family or m.status != ModelStatus.AVAILABLE:
             continue
-        if not m.does(st.task) or (
-            m.resolutions and st.params.get("resolution") not in m.resolutions
-        ):
+        if not m.does(st.task) or (m.resolutions and st.params.resolution not in m.resolutions):
             continue
-        clip = m.clip_length(float(st.params.get("clip_seconds") or 0.0))
+        clip = m.clip_length(float(st.params.clip_seconds or 0.0))
         if clip is None:
             continue
-        params = {**st.params, "clip_seconds": clip}
+        params = st.params.but(clip_seconds=clip)
         secs = call_seconds(m, params)
         if secs < now and (best is None or secs < best[0]):
             best = (secs, m, params)
     if best is None:
         return None
     secs, m, params = best
-    takes = int(st.params.get("takes", 1))
+    takes = st.takes
     one = call_cost(m, params)
     new = st.model_copy(
         update={
@@ -114,7 +112,7 @@ def draft(
     gen = models.get(st.model) if st else None
     if st is None or gen is None:
         return None
-    res = str(st.params.get("resolution", fmt.resolution))
+    res = st.params.resolution or fmt.resolution
     lower = sorted(
         (r for r in gen.resolutions if RESOLUTIONS[r] < RESOLUTIONS.get(res, 0)),
         key=RESOLUTIONS.__getitem__,
@@ -123,24 +121,23 @@ def draft(
     if not lower or not ups:
         return None
     to = lower[-1]
-    params = {**st.params, "resolution": to, DRAFT_FROM: st.params.get(DRAFT_FROM, res)}
-    params.update(_dims(fmt, to))
-    clip = float(st.params.get("clip_seconds") or 0.0)
+    params = st.params.but(resolution=to, draft_from=st.params.draft_from or res, **_dims(fmt, to))
+    clip = float(st.params.clip_seconds or 0.0)
     up = min(ups, key=lambda m: m.latency.estimate(clip))
-    up_params = {
-        "clip_seconds": clip,
-        "resolution": fmt.resolution,
-        "from_resolution": to,
-        "aspect": fmt.aspect,
+    up_params = CallParams(
+        clip_seconds=clip,
+        resolution=fmt.resolution,
+        from_resolution=to,
+        aspect=fmt.aspect,
         **_dims(fmt, fmt.resolution),
-    }
+    )
     before = call_seconds(gen, st.params)
     after = call_seconds(gen, params) + (
         0.0 if shot.stage(Stage.UPSCALE) else call_seconds(up, up_params)
     )
     if after >= before:
         return None
-    takes = int(st.params.get("takes", 1))
+    takes = st.takes
     one = gen.pricing.estimate(seconds=clip, resolution=to, label=gen.name)
     new_gen = st.model_copy(
         update={
@@ -189,7 +186,7 @@ def plan_cost(plan: RoutePlan) -> float:
 
 def _retake(st: StageRoute, takes: int) -> StageRoute:
     cost = st.cost.times(takes)
-    return st.model_copy(update={"params": {**st.params, "takes": takes}, "cost": cost})
+    return st.model_copy(update={"takes": takes, "cost": cost})
 
 
 def _mean_quality(m: ModelProfile) -> float:

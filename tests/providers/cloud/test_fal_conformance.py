@@ -121,7 +121,7 @@ def test_fal_sends_every_resolution_the_row_promises(
     inputs = _variants(model, task, png, tmp_path / "clip.mp4")[0]
     for resolution in model.resolutions:
         req = _request(model, task, inputs)
-        req = req.model_copy(update={"params": {**req.params, "resolution": resolution}})
+        req = req.model_copy(update={"params": req.params.but(resolution=resolution)})
         body = fal.request_body(req)
         assert body.get("resolution") in (resolution, "2160p"), (resolution, body)
         jsonschema.validate(body, strict(doc["schema"]))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from shotrelay.catalog.params import CallParams
 from shotrelay.errors import (
     InvalidInput,
     RateLimited,
@@ -243,12 +244,13 @@ def test_duration_and_size_mapping() -> None:
         "12",
         "12",
     ]
-    assert pick_size({"aspect": "9:16"}, "sora-2") == "720x1280"
-    assert pick_size({"aspect": "16:9", "resolution": "1080p"}, "sora-2") == "1280x720"
-    assert pick_size({"width": 1920, "height": 1080, "resolution": "1080p"}, "sora-2-pro") == (
-        "1792x1024"
-    )
-    assert pick_size({"size": "1024x1792"}, "sora-2-pro") == "1024x1792"
+    assert pick_size(CallParams(aspect="9:16"), "sora-2") == "720x1280"
+    assert pick_size(CallParams(aspect="16:9", resolution="1080p"), "sora-2") == "1280x720"
+    assert pick_size(
+        CallParams(width=1920, height=1080, resolution="1080p"),
+        "sora-2-pro",
+    ) == ("1792x1024")
+    assert pick_size(CallParams(size="1024x1792"), "sora-2-pro") == "1024x1792"
 
 
 def test_unreadable_first_frame_leaves_no_temporary_file(

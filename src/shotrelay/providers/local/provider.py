@@ -146,7 +146,7 @@ def _shot(request: JobRequest) -> Shot:
     data = request.context.get("shot")
     if data:
         return Shot.model_validate(data)
-    return Shot(id=request.shot_id, duration=float(request.params.get("seconds", 2.0)))
+    return Shot(id=request.shot_id, duration=request.params.seconds or 2.0)
 
 
 def _palette(request: JobRequest) -> list[str]:
@@ -155,7 +155,16 @@ def _palette(request: JobRequest) -> list[str]:
 
 
 def _size(request: JobRequest) -> tuple[int, int]:
-    return int(request.params["width"]), int(request.params["height"])
+    return _needed(request, "width"), _needed(request, "height")
+
+
+def _needed(request: JobRequest, name: str) -> int:
+    value = getattr(request.params, name)
+    if value is None:
+        raise InvalidInput(
+            f"{request.model.id} needs params.{name}", provider="local", model=request.model.id
+        )
+    return int(value)
 
 
 def _references(request: JobRequest) -> list[Path]:
@@ -180,10 +189,10 @@ def _previs(request: JobRequest, folder: Path) -> Output:
 
 def _camera(request: JobRequest, folder: Path) -> Output:
     width, height = _size(request)
-    fps = int(request.params["fps"])
-    seconds = float(request.params.get("clip_seconds") or request.params["seconds"])
+    fps = _needed(request, "fps")
+    seconds = request.params.length
     shot = _shot(request)
-    move = CameraMove(request.params.get("camera") or shot.camera)
+    move = CameraMove(request.params.camera or shot.camera)
     source = request.inputs.get("first_frame")
     if source is None:  # text-to-video: draw the keyframe first
         source, _, _ = _previs(request, folder)
@@ -222,8 +231,8 @@ def _upscale(request: JobRequest, folder: Path) -> Output:
 
 
 def _interpolate(request: JobRequest, folder: Path) -> Output:
-    fps = int(request.params.get("target_fps") or request.params["fps"])
-    mode = request.params.get("mode")
+    fps = request.params.target_fps or _needed(request, "fps")
+    mode = request.params.mode
     out, meta = finishing.interpolate_clip(
         _input(request, "video"), folder / "interpolated.mp4", fps=fps, mode=mode
     )
@@ -238,7 +247,7 @@ def _dub(request: JobRequest, folder: Path) -> Output:
 
 
 def _tts(request: JobRequest, folder: Path) -> Output:
-    text = str(request.params.get("text") or request.prompt).strip()
+    text = str(request.params.text or request.prompt).strip()
     if not text:
         raise InvalidInput(
             "local-tts needs params.text (the line to speak)", provider="local", model="local-tts"
@@ -247,7 +256,7 @@ def _tts(request: JobRequest, folder: Path) -> Output:
     meta: dict[str, Any] = {
         "engine": speech.engine,
         "seconds": speech.seconds,
-        "speaker": request.params.get("speaker", ""),
+        "speaker": request.params.speaker or "",
     }
     if speech.warning:
         meta["warning"] = speech.warning
