@@ -32,7 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"errors", "spec", "catalog", "providers"},
     "schedule": {"errors", "spec", "catalog", "route", "engine"},
     "edit": {"errors", "spec", "media", "engine"},
-    "judge": {"errors", "spec", "catalog", "media"},
+    "judge": {"errors", "spec", "catalog", "media", "plugins"},
     "relay": {
         "errors", "spec", "catalog", "continuity", "media", "prompts", "route", "providers",
         "engine", "schedule", "edit", "judge", "learn",

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from shotrelay.catalog.loader import builtin_models, load_catalog
+from shotrelay.judge import Asked, judge_clip
+from shotrelay.judge.plugins import judges
 from shotrelay.plan import registry as planners
 from shotrelay.plugins import CATALOG, load_group
 from shotrelay.prompts.dialect import dialect, dialects
@@ -49,6 +51,17 @@ dialects:
 """
 
 
+def loud_judge(clip, asked, prompt):
+    from shotrelay.judge.checks import Check
+
+    return [Check(name="demo_loudness", value=float(len(clip.frames)), threshold=1.0,
+                  passed=True, reason=f"demo judge saw {len(clip.frames)} frames of {prompt!r}")]
+
+
+def broken_judge(clip, asked, prompt):
+    raise RuntimeError("no model here")
+
+
 class DemoPlanner(RulePlanner):
     name = "demo"
 
@@ -69,10 +82,15 @@ demo = plugdemo:dialects
 
 [shotrelay.planners]
 demo = plugdemo:DemoPlanner
+
+[shotrelay.judges]
+demo = plugdemo:loud_judge
+broken = plugdemo:broken_judge
 """
 
 
 def _clear() -> None:
+    judges.cache_clear()
     builtin_models.cache_clear()
     dialects.cache_clear()
     planners._loaded.cache_clear()
@@ -117,3 +135,32 @@ def test_without_the_plugin_nothing_of_it_remains() -> None:
     assert "demo" not in load_providers()
     assert all(m.id != "demo-gen" for m in load_catalog(use_env=False).models)
     assert dialect("demo").name == "plain"
+
+
+def test_a_plugin_judge_scores_takes_beside_the_builtin_one(
+    installed: Path, tmp_path: Path
+) -> None:
+    clip = _clip(tmp_path / "take.mp4")
+    assert list(judges())[:1] == ["technical"]  # the built-in comes through the same group
+    judged = judge_clip(clip, Asked(duration=1.0, width=64, height=36), prompt="a red kite")
+    by_name = {c.name: c for c in judged.checks}
+    assert "black" in by_name and "demo_loudness" in by_name
+    assert "a red kite" in by_name["demo_loudness"].reason
+    broken = by_name["broken_failed"]  # a judge that raises is reported, never fatal
+    assert broken.passed and "no model here" in broken.reason
+
+
+def _clip(path: Path, frames: int = 24) -> Path:
+    """One second of a moving grey gradient, 64x36 at 24 fps."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 36, "yuv420p"
+        ramp = np.tile(np.linspace(40, 200, 64, dtype=np.uint8), (36, 1))
+        for i in range(frames):
+            rgb = np.dstack([np.roll(ramp, i, axis=1)] * 3)
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+        out.mux(stream.encode())
+    return path

@@ -8,6 +8,8 @@
   ``prompts/dialects.yaml``, on the built-in defaults). Built in: the package's dialects.
 - ``shotrelay.catalog``: a function returning catalog YAML text (``models:`` and ``remove:``,
   as a user catalog file). Built in: the package's catalog.
+- ``shotrelay.judges``: a callable ``(clip, asked, prompt) -> checks`` that judges a take
+  (see ``judge/plugins.py``). Built in: the technical QC.
 
 A third-party package can so add a provider together with its catalog rows and its prompt
 dialect, and shotrelay's own are registered the same way (pyproject.toml). A plug-in that
@@ -21,12 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 
-__all__ = ["CATALOG", "DIALECTS", "PLANNERS", "PROVIDERS", "Loaded", "load_group"]
+__all__ = ["CATALOG", "DIALECTS", "JUDGES", "PLANNERS", "PROVIDERS", "Loaded", "load_group"]
 
 PROVIDERS = "shotrelay.providers"
 PLANNERS = "shotrelay.planners"
 DIALECTS = "shotrelay.dialects"
 CATALOG = "shotrelay.catalog"
+JUDGES = "shotrelay.judges"
 
 #: The distribution whose entry points are the built-ins (they load first, so plug-ins win).
 BUILTIN_DIST = "shotrelay"

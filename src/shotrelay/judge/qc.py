@@ -18,9 +18,10 @@ from shotrelay.judge.continuity import check_continuity
 from shotrelay.judge.faces import check_faces
 from shotrelay.judge.learned import LearnedScorers
 from shotrelay.judge.motion import check_motion, measure_motion
+from shotrelay.judge.plugins import plugin_checks
 from shotrelay.judge.vlm import VisualJudge, sample_frames, vlm_checks
 
-__all__ = ["THRESHOLDS", "judge_clip", "technical_checks"]
+__all__ = ["THRESHOLDS", "judge_clip", "technical_checks", "technical_judge"]
 
 #: A sample this close to full scale counts as clipped.
 _FULL_SCALE = 0.99
@@ -57,7 +58,7 @@ def judge_clip(
     ``prompt`` and aesthetic score."""
     start = time.perf_counter()
     clip = read_clip(path, audio=asked.audio)
-    checks = technical_checks(clip, asked)
+    checks = plugin_checks(clip, asked, prompt)  # the technical QC and any plug-in judges
     if previous is not None and previous.is_file():
         checks.append(check_continuity(read_clip(previous, audio=False), clip))
     face = check_faces(clip, references) if references else None
@@ -91,6 +92,11 @@ def technical_checks(clip: ClipData, asked: Asked) -> list[Check]:
     if motion is not None:
         checks.append(motion)
     return checks
+
+
+def technical_judge(clip: ClipData, asked: Asked, prompt: str = "") -> list[Check]:
+    """The technical QC as a judge plug-in (the ``technical`` entry point)."""
+    return technical_checks(clip, asked)
 
 
 def _black(luma: NDArray[np.float64]) -> Check:
