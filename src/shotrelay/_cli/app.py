@@ -68,6 +68,17 @@ DeadlineOpt = Annotated[
         "trade quality to meet it.",
     ),
 ]
+BudgetOpt = Annotated[
+    float | None,
+    typer.Option("--budget", metavar="USD", help="Budget cap in USD (overrides the file)."),
+]
+PresetOpt = Annotated[
+    str | None,
+    typer.Option(metavar="NAME", help="Routing preset: balanced, quality, cheap, fast, previs."),
+]
+PriorsOpt = Annotated[
+    bool, typer.Option("--priors-only", help="Route on catalog priors, not learned scores.")
+]
 WaitOpt = Annotated[
     bool,
     typer.Option(
@@ -104,9 +115,12 @@ def print_json(data: Any) -> None:
 
 
 __all__ = [
+    "BudgetOpt",
     "CatalogOpt",
     "DeadlineOpt",
     "JsonOpt",
+    "PresetOpt",
+    "PriorsOpt",
     "ProjectArg",
     "WaitOpt",
     "app",

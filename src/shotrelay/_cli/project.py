@@ -8,9 +8,12 @@ from typing import Annotated
 import typer
 
 from shotrelay._cli.app import (
+    BudgetOpt,
     CatalogOpt,
     DeadlineOpt,
     JsonOpt,
+    PresetOpt,
+    PriorsOpt,
     ProjectArg,
     app,
     err,
@@ -18,6 +21,7 @@ from shotrelay._cli.app import (
     out,
     print_json,
 )
+from shotrelay._cli.views import print_key_offer
 from shotrelay.spec.vocabulary import Stage, Task
 
 
@@ -81,47 +85,64 @@ def plan(
 @friendly
 def route(
     project: ProjectArg,
-    budget: Annotated[
-        float | None, typer.Option("--budget", help="Budget cap in USD (overrides the file).")
-    ] = None,
-    preset: Annotated[
-        str | None, typer.Option(help="Routing preset: balanced, quality, cheap, fast, previs.")
-    ] = None,
-    available_only: Annotated[
+    budget: BudgetOpt = None,
+    preset: PresetOpt = None,
+    all_providers: Annotated[
         bool,
-        typer.Option("--available-only", help="Only providers usable now (keys set, local)."),
+        typer.Option(
+            "--all-providers",
+            help="Route on every provider in the catalog (what keys would buy), not only "
+            "the ones `run` can use now.",
+        ),
     ] = False,
-    priors_only: Annotated[
-        bool, typer.Option("--priors-only", help="Route on catalog priors, not learned scores.")
+    available_only: Annotated[
+        bool, typer.Option("--available-only", hidden=True, help="The default; kept for scripts.")
     ] = False,
+    priors_only: PriorsOpt = False,
     deadline: DeadlineOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
-    """Which model touches each shot at each stage, why, at what cost and time."""
-    from shotrelay.api import fit_route_to_deadline, route_file
+    """The plan `run` will use (the providers usable now): which model touches each shot at
+    each stage, why, at what cost and time; and beside it what keys would buy."""
+    from shotrelay.api import fit_route_to_deadline, route_file, what_keys_would_buy
     from shotrelay.present import route_report
     from shotrelay.schedule.deadline import parse_deadline
 
+    files = catalog or []
     plan_ = route_file(
         project,
         budget_usd=budget,
         preset=preset,
-        available_only=available_only,
-        catalog_files=catalog or [],
+        available_only=not all_providers,
+        catalog_files=files,
         priors_only=priors_only,
     )
+    offer = None
+    if not all_providers:
+        offer = what_keys_would_buy(
+            project,
+            plan_,
+            budget_usd=budget,
+            preset=preset,
+            catalog_files=files,
+            priors_only=priors_only,
+        )
     fitted = None
     if deadline is not None:
         when = parse_deadline(deadline)
-        fitted = fit_route_to_deadline(project, plan_, when, catalog_files=catalog or [])
+        fitted = fit_route_to_deadline(project, plan_, when, catalog_files=files)
         plan_ = fitted.plan
     if as_json:
-        print_json({**plan_.to_json(), **({"deadline": fitted.summary()} if fitted else {})})
+        extra = {"deadline": fitted.summary()} if fitted else {}
+        keyed = {"with_keys": offer.model_dump(mode="json")} if offer else {}
+        print_json({**plan_.to_json(), **extra, **keyed})
         return
     route_report(out, plan_)
     for line in fitted.forecast_lines() if fitted else []:
         out.print(line, highlight=False)
+    if offer is not None:
+        print_key_offer(out, offer)
 
 
 @app.command()

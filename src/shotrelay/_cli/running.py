@@ -9,8 +9,12 @@ from typing import Annotated, Any
 import typer
 
 from shotrelay._cli.app import (
+    BudgetOpt,
+    CatalogOpt,
     DeadlineOpt,
     JsonOpt,
+    PresetOpt,
+    PriorsOpt,
     ProjectArg,
     WaitOpt,
     app,
@@ -19,11 +23,17 @@ from shotrelay._cli.app import (
     print_json,
     say_waiting,
 )
+from shotrelay._cli.views import GATE_EXIT, gate_outcome, print_status, spent_line
 from shotrelay.errors import ShotrelayError
 from shotrelay.spec.vocabulary import Stage
 
 
-@app.command()
+@app.command(
+    epilog=(
+        f"Exit codes: 0 done; 1 incomplete (some shots missing); 2 error; {GATE_EXIT} waiting "
+        "at the structure gate for `shotrelay approve`; 130 interrupted."
+    )
+)
 @friendly
 def run(
     project: ProjectArg,
@@ -40,16 +50,20 @@ def run(
             ),
         ),
     ] = False,
-    takes: Annotated[int | None, typer.Option(help="Takes per shot (overrides the file).")] = None,
+    takes: Annotated[
+        int | None, typer.Option(metavar="N", help="Takes per shot (overrides the file).")
+    ] = None,
+    budget: BudgetOpt = None,
+    preset: PresetOpt = None,
+    catalog: CatalogOpt = None,
     deadline: DeadlineOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
-    priors_only: Annotated[
-        bool, typer.Option("--priors-only", help="Route on catalog priors, not learned scores.")
-    ] = False,
+    priors_only: PriorsOpt = False,
     judge_with: Annotated[
         str | None,
         typer.Option(
             "--judge-with",
+            metavar="PLANNER",
             help="Also judge every take with a vision LLM: openai, anthropic, gemini or "
             "ollama, optionally name:model (off by default; costs one call per take).",
         ),
@@ -57,43 +71,60 @@ def run(
     as_json: JsonOpt = False,
     wait: WaitOpt = False,
 ) -> None:
-    """Animatic first, then (after approval) generation, finishing and the cut."""
-    from shotrelay.api import find_project_file, visual_judge
+    """Animatic first, then (after approval) generation, finishing and the cut; routed as
+    `route` shows it (same --budget, --preset, --catalog, --deadline)."""
+    from shotrelay.api import find_project_file, run_project
+    from shotrelay.api import status as api_status
     from shotrelay.progress import RunView
-    from shotrelay.relay import run as engine_run
     from shotrelay.relay.uploads import describe_uploads
     from shotrelay.schedule.deadline import parse_deadline
 
+    file = find_project_file(project)
+    before = api_status(file).actual_usd
     with RunView(out, show=not (quiet or as_json)) as view:
-        result = engine_run(
-            find_project_file(project),
+        result = run_project(
+            file,
             auto_approve=auto_approve,
             resubmit_unknown=resubmit_unknown,
             takes=takes,
-            on_event=view if view.show else None,
+            on_event=view,
             deadline=parse_deadline(deadline) if deadline is not None else None,
             wait=wait,
             priors_only=priors_only,
-            vlm=visual_judge(judge_with) if judge_with else None,
+            judge_with=judge_with,
+            budget_usd=budget,
+            preset=preset,
+            catalog_files=catalog or [],
         )
+    gate = gate_outcome(result, project, auto_approve)
+    spent = spent_line(view.total.sentence(), before, result.actual_usd)
     if as_json:
-        print_json(result.model_dump(mode="json", exclude={"plan"}))
+        data = result.model_dump(mode="json", exclude={"plan"})
+        print_json({**data, "gate": gate, "jobs": view.total.jobs, "summary": spent})
     else:
         if result.status == "awaiting_approval":
             for line in describe_uploads(result.uploads):
                 out.print(line, highlight=False)
-        out.print(result.message, highlight=False, soft_wrap=True)
+        out.print(gate, highlight=False, soft_wrap=True)
+        out.print(spent, highlight=False)
+        if result.status != "awaiting_approval":  # the gate line says what to do
+            out.print(result.message, highlight=False, soft_wrap=True)
         for line in (result.deadline or {}).get("lines", []) if quiet else []:
             out.print(line, highlight=False)
         for name in ("animatic", "final", "partial", "manifest"):
             path = getattr(result, name)
             if path:
                 out.print(f"{name}: {path}", highlight=False)
+    if result.status == "awaiting_approval":
+        raise typer.Exit(GATE_EXIT)
     if result.status == "incomplete":
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    epilog=f"Exit codes: 0 done; 1 a project incomplete; 2 an error; {GATE_EXIT} a project "
+    "waiting at its structure gate."
+)
 @friendly
 def studio(
     projects: Annotated[
@@ -137,6 +168,8 @@ def studio(
         raise typer.Exit(2)
     if any(r["status"] == "incomplete" for r in rows):
         raise typer.Exit(1)
+    if any(r["status"] == "awaiting_approval" for r in rows):
+        raise typer.Exit(GATE_EXIT)
 
 
 @app.command()
@@ -155,16 +188,17 @@ def approve(project: ProjectArg, wait: WaitOpt = False) -> None:
 def redo(
     project: ProjectArg,
     shot: Annotated[str, typer.Argument(help="Shot id.")],
-    stage: Annotated[Stage | None, typer.Option(help="Stage to redo (default: all).")] = None,
+    stage: Annotated[
+        Stage | None, typer.Option(help="Stage to redo (default: every stage of the shot).")
+    ] = None,
     wait: WaitOpt = False,
 ) -> None:
     """Redo one shot (at one stage) and what depends on it; nothing else reruns."""
-    from shotrelay.api import find_project_file
+    from shotrelay.api import redo as api_redo
     from shotrelay.progress import RunView
-    from shotrelay.relay import redo as engine_redo
 
     with RunView(out) as view:
-        result = engine_redo(find_project_file(project), shot, stage, on_event=view, wait=wait)
+        result = api_redo(project, shot, stage, on_event=view, wait=wait)
     out.print(result.message, highlight=False, soft_wrap=True)
     if result.status == "incomplete":
         raise typer.Exit(1)
@@ -206,34 +240,11 @@ def abandon(
 @app.command()
 @friendly
 def status(project: ProjectArg, as_json: JsonOpt = False) -> None:
-    """Show the journal: jobs by state, money, approval, outputs, last events."""
-    from shotrelay.api import find_project_file
-    from shotrelay.relay import status as engine_status
+    """Show the journal: jobs by state, money, approval, outputs, last events (local time)."""
+    from shotrelay.api import status as api_status
 
-    report = engine_status(find_project_file(project))
+    report = api_status(project)
     if as_json:
         print_json(report.model_dump(mode="json"))
         return
-    from datetime import datetime
-
-    out.print(f"{report.project}: {report.workspace}", highlight=False)
-    counts = ", ".join(f"{n} {state}" for state, n in sorted(report.jobs.items())) or "none yet"
-    out.print(f"jobs: {counts}", highlight=False)
-    out.print(f"cost: ${report.reserved_usd:.2f} reserved, ${report.actual_usd:.2f} actual")
-    out.print(f"structure approved: {'yes' if report.approved else 'no'}")
-    for name, path in report.outputs.items():
-        out.print(f"{name}: {path or '-'}", highlight=False)
-    for row in report.stuck:
-        why = row.error_message or "left in flight by an earlier run; `shotrelay run` resumes it"
-        out.print(
-            f"[bold]needs you[/]: job {row.key[:12]} ({row.shot_id} {row.stage}, "
-            f"{row.model}, {row.state.value}): {why}",
-            highlight=False,
-        )
-    for ev in report.events:
-        when = datetime.fromtimestamp(ev.at).strftime("%Y-%m-%d %H:%M:%S")
-        where = " ".join(x for x in (ev.shot_id, ev.stage) if x and x != "*")
-        out.print(
-            f"[dim]{when} {ev.kind}{' ' + where if where else ''}: {ev.message}[/]",
-            highlight=False,
-        )
+    print_status(out, report)

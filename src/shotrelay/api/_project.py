@@ -16,6 +16,7 @@ from shotrelay.spec.loader import dump_project, load_project
 from shotrelay.spec.models import Format, Project
 
 if TYPE_CHECKING:
+    from shotrelay.report.keys import KeyOffer
     from shotrelay.schedule.deadline import DeadlineFit
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "plan_file",
     "route_file",
     "schema",
+    "what_keys_would_buy",
 ]
 
 
@@ -138,3 +140,32 @@ def fit_route_to_deadline(
     project = load_project(find_project_file(path))
     models = {m.id: m for m in load_catalog(catalog_files).models}
     return fit_deadline(project, plan, models, deadline)
+
+
+def what_keys_would_buy(
+    path: Path | str,
+    plan: RoutePlan,
+    *,
+    budget_usd: float | None = None,
+    preset: str | None = None,
+    catalog_files: Sequence[Path] = (),
+    priors_only: bool = False,
+) -> KeyOffer:
+    """Beside ``plan`` (routed on the providers usable now), the plan on every provider of
+    the catalog: which stages would move, at what cost, and the keys they need
+    (``shotrelay route`` prints it under the plan)."""
+    from shotrelay.errors import ShotrelayError
+    from shotrelay.providers.registry import load_providers
+    from shotrelay.report.keys import key_offer
+
+    try:
+        everywhere: RoutePlan | str = route_file(
+            Path(path),
+            budget_usd=budget_usd,
+            preset=preset,
+            catalog_files=catalog_files,
+            priors_only=priors_only,
+        )
+    except ShotrelayError as exc:
+        everywhere = str(exc)
+    return key_offer(plan, everywhere, load_providers())

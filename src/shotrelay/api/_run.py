@@ -13,7 +13,7 @@ from pathlib import Path
 from shotrelay.api._judge import visual_judge
 from shotrelay.api._project import find_project_file
 from shotrelay.engine.events import EventCallback
-from shotrelay.errors import ShotrelayError
+from shotrelay.errors import ShotrelayError, SpecError
 from shotrelay.relay import RunResult, StatusReport
 from shotrelay.relay import abandon as _abandon
 from shotrelay.relay import approve as _approve
@@ -50,12 +50,21 @@ def run_project(
     wait: bool = False,
     priors_only: bool = False,
     judge_with: str | None = None,
+    budget_usd: float | None = None,
+    preset: str | None = None,
+    catalog_files: Sequence[Path] = (),
 ) -> RunResult:
     """Animatic first, then (after approval) paid generation, finishing, the cut and the
     manifest (``shotrelay run``); ``priors_only`` routes without the learned posteriors;
-    ``judge_with`` (a planner, ``name[:model]``) adds a VLM's view of every take."""
+    ``judge_with`` (a planner, ``name[:model]``) adds a VLM's view of every take;
+    ``budget_usd``, ``preset`` and ``catalog_files`` route as ``route_file`` does."""
+    from shotrelay.catalog import load_catalog
+
     return _run(
         find_project_file(project),
+        catalog=load_catalog(catalog_files) if catalog_files else None,
+        budget_usd=budget_usd,
+        preset=preset,
         auto_approve=auto_approve,
         resubmit_unknown=resubmit_unknown,
         takes=takes,
@@ -101,9 +110,16 @@ def redo(
     wait: bool = False,
 ) -> RunResult:
     """Invalidate a shot's stage (all its stages when None) and what follows, then run
-    (``shotrelay redo``); a wait for the project's lock is told through ``on_event``."""
+    (``shotrelay redo``); a wait for the project's lock is told through ``on_event``.
+
+    A stage the shot does not have (in the plan the last run used, else the plan usable now)
+    is refused with SpecError listing the shot's stages: redoing it would do nothing.
+    """
+    file = find_project_file(project)
+    if stage is not None:
+        _check_stage(file, shot_id, stage)
     return _redo(
-        find_project_file(project),
+        file,
         shot_id,
         stage,
         auto_approve=auto_approve,
@@ -136,3 +152,22 @@ def status(project: Path | str, *, last: int = 10) -> StatusReport:
     """Jobs by state, money, approval, outputs, jobs that need a person, the last events
     (``shotrelay status``)."""
     return _status(find_project_file(project), last=last)
+
+
+def _check_stage(file: Path, shot_id: str, stage: Stage | str) -> None:
+    from shotrelay.api._project import route_file
+    from shotrelay.engine.workspace import workspace_for
+    from shotrelay.relay.keep import read_route
+
+    plan = read_route(workspace_for(file).route) or route_file(file, available_only=True)
+    shot = next((s for s in plan.shots if s.id == shot_id), None)
+    if shot is None:
+        return  # the relay names an unknown shot, with the ones there are
+    has = [st.stage.value for st in shot.stages]
+    if str(stage) not in has:
+        raise SpecError(
+            f"shot {shot_id} has no {stage} stage; its stages are {', '.join(has)}",
+            file=str(file),
+            field="stage",
+            fix=f"redo one of {', '.join(has)}, or leave --stage out to redo them all",
+        )

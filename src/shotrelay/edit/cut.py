@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shotrelay.media.audio import normalize_loudness
 from shotrelay.media.concat import Segment, concat
 from shotrelay.media.conform import Fit, frame_count
-from shotrelay.media.pieces import concat_cached
+from shotrelay.media.pieces import CutProgress, concat_cached
 from shotrelay.spec.models import Format
 from shotrelay.spec.vocabulary import Transition
 
@@ -82,6 +82,7 @@ def assemble_cut(
     fit: Fit = "letterbox",
     music_db: float = -18.0,
     cache: Path | None = None,
+    progress: CutProgress | None = None,
 ) -> Path:
     """Write the cut as H.264/AAC MP4 at ``fmt``'s size and fps, loudness-normalised.
 
@@ -89,14 +90,22 @@ def assemble_cut(
     shot, and ``music`` is looped or trimmed under everything at ``music_db``. With ``cache``
     (a folder), every shot is conformed and every transition rendered once, as cached pieces
     joined without re-encoding (``media.pieces``): a re-cut renders only what changed.
+    ``progress`` is told (done, total, what) after each step, the loudness pass last.
     """
     if not items:
         raise ValueError("assemble_cut needs at least one item")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     segments = plan_segments(items, fmt.fps)
+    tell = progress or (lambda _done, _total, _what: None)
+    steps = [1]  # the mix's own step count, plus the loudness pass
+
+    def step(done: int, total: int, what: str) -> None:
+        steps[0] = total
+        tell(done, total + 1, what)
+
     with tempfile.TemporaryDirectory(prefix="cut-", dir=out.parent) as tmp:
-        join = concat if cache is None else partial(concat_cached, cache=cache)
+        join = concat if cache is None else partial(concat_cached, cache=cache, progress=step)
         mix = join(
             segments,
             Path(tmp) / "mix.mp4",
@@ -107,5 +116,8 @@ def assemble_cut(
             music=music,
             music_db=music_db,
         )
+        if cache is None:
+            step(1, 1, "mix")
         normalize_loudness(mix, out, lufs=loudness_lufs)
+        tell(steps[0] + 1, steps[0] + 1, "loudness")
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,7 +32,10 @@ from shotrelay.media.conform import (
 from shotrelay.media.info import probe
 from shotrelay.spec.vocabulary import Transition
 
-__all__ = ["concat_cached"]
+__all__ = ["CutProgress", "concat_cached"]
+
+#: Told (steps done, steps in all, what was just done) after every step of a cut.
+CutProgress = Callable[[int, int, str], None]
 
 #: Bump when the pieces' encoding changes, so old cache entries are never reused.
 VERSION = 1
@@ -50,26 +53,41 @@ def concat_cached(
     fit: Fit = "letterbox",
     music: Path | None = None,
     music_db: float = -18.0,
+    progress: CutProgress | None = None,
 ) -> Path:
     """Write the segments as one H.264/AAC MP4 (the same timeline as ``concat``), reusing
-    every piece ``cache`` already holds."""
+    every piece ``cache`` already holds; ``progress`` is told after each shot, transition,
+    the join, the sound and the mux."""
     if not segments:
         raise ValueError("concat_cached needs at least one segment")
     cache.mkdir(parents=True, exist_ok=True)
     places = timeline(segments, fps)
     shape = _Shape(width=width, height=height, fps=fps, fit=fit)
+    steps = len(segments) + sum(1 for p in places[1:] if p.overlap) + 3
+    done = 0
+
+    def tick(what: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, steps, what)
+
     pieces: list[tuple[Path | None, Path | None, Path | None]] = []
     for i, (seg, place) in enumerate(zip(segments, places, strict=True)):
         tail = places[i + 1].overlap if i + 1 < len(places) else 0
         pieces.append(_conform(seg, place, tail, shape, cache))
+        tick(f"shot {i + 1} of {len(segments)}")
     order: list[Path] = []
     for i, (_head, body, _tail) in enumerate(pieces):
         if i and places[i].overlap:
             order.append(_transition(pieces[i - 1][2], pieces[i][0], segments[i], shape, cache))
+            tick(f"transition into shot {i + 1}")
         if body is not None:
             order.append(body)
     video = _join(order, out.with_name(f".{out.stem}.video.mp4"))
+    tick("join")
     audio = _mix_audio(segments, places, fps, music, music_db, out.with_name(f".{out.stem}.wav"))
+    tick("sound")
     get_backend().run(
         [
             *("-i", str(video), "-i", str(audio)),
@@ -79,6 +97,7 @@ def concat_cached(
         ],
         what=f"lay the sound on {out.name}",
     )
+    tick("mux")
     video.unlink(missing_ok=True)
     audio.unlink(missing_ok=True)
     return out

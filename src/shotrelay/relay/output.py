@@ -53,11 +53,31 @@ Cutter = Callable[[list[CutItem], Path, Format, Path | None], Path]
 
 
 def default_cutter(
-    clips: list[CutItem], out: Path, fmt: Format, music: Path | None, *, cache: Path | None = None
+    clips: list[CutItem],
+    out: Path,
+    fmt: Format,
+    music: Path | None,
+    *,
+    cache: Path | None = None,
+    on_event: EventCallback | None = None,
 ) -> Path:
     """Assemble with ``shotrelay.edit.assemble_cut`` (as cached pieces when ``cache`` is a
-    folder: a re-cut renders only the shots and transitions that changed)."""
-    return assemble_cut(clips, out, fmt=fmt, music=music, cache=cache)
+    folder: a re-cut renders only the shots and transitions that changed); each step is
+    told to ``on_event`` as a ``progress`` event of the ``cut`` stage."""
+
+    def step(done: int, total: int, what: str) -> None:
+        if on_event:
+            on_event(
+                EngineEvent(
+                    kind="progress",
+                    stage="cut",
+                    state=what,
+                    progress=done / total,
+                    message=f"{done}/{total}",
+                )
+            )
+
+    return assemble_cut(clips, out, fmt=fmt, music=music, cache=cache, progress=step)
 
 
 #: The animatic reviews structure, not pixels: it is cut at this size at most.

@@ -127,6 +127,8 @@ def run(
     wait: bool = False,
     priors_only: bool = False,
     vlm: ShotVLM | None = None,
+    budget_usd: float | None = None,
+    preset: str | None = None,
 ) -> RunResult:
     """Animatic, structure gate, routed relay, cut and manifest (see docs/engine.md).
 
@@ -134,6 +136,7 @@ def run(
     EngineError at once, or, with ``wait``, wait for it (see engine/lock.py).
     Routing reads the user's outcomes (shotrelay.learn) unless ``priors_only``; judged takes
     of cloud models are added to them. ``vlm`` adds a language model's view to judging.
+    ``budget_usd`` and ``preset`` override the file's for this run (as ``route`` takes them).
     """
     return asyncio.run(
         run_async(
@@ -151,6 +154,8 @@ def run(
             wait=wait,
             priors_only=priors_only,
             vlm=vlm,
+            budget_usd=budget_usd,
+            preset=preset,
         )
     )
 
@@ -171,10 +176,16 @@ async def run_async(
     wait: bool = False,
     priors_only: bool = False,
     vlm: ShotVLM | None = None,
+    budget_usd: float | None = None,
+    preset: str | None = None,
 ) -> RunResult:
     """The same as :func:`run`, inside a running event loop."""
     hooks = hooks or EngineHooks()
     ws, project = open_project(project_path, workdir)
+    if budget_usd is not None or preset is not None:  # routing only, never the structure
+        policy = project.policy.model_copy(update={"preset": preset or project.policy.preset})
+        budget = project.budget_usd if budget_usd is None else budget_usd
+        project = project.model_copy(update={"budget_usd": budget, "policy": policy})
     lock = await ProjectLock(ws.root, project.name, "shotrelay run").acquire_async(
         wait=wait, on_wait=noter(on_event)
     )
@@ -219,7 +230,9 @@ async def run_async(
             ),
             scratch=ws.scratch,
         )
-        cutter = hooks.cutter or functools.partial(default_cutter, cache=ws.pieces)
+        cutter = hooks.cutter or functools.partial(
+            default_cutter, cache=ws.pieces, on_event=on_event
+        )
         # 1. The animatic: every shot on the local previs and camera models.
         agraph = build_graph(
             project,
