@@ -8,6 +8,7 @@ transient errors with backoff and stopping a branch cleanly when the budget woul
 from __future__ import annotations
 
 import asyncio
+import inspect
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -153,7 +154,7 @@ class Executor:
     ) -> NodeResult:
         ups = {d: await futures[d] for d in node.deps}
         if node.step == SELECT:
-            return self._select(node, [ups[t] for t in node.takes], picks.get(node.shot_id))
+            return await self._select(node, [ups[t] for t in node.takes], picks.get(node.shot_id))
         blocked = [u for u in ups.values() if u.state != S.SUCCEEDED]
         if blocked:
             why = f"skipped: {blocked[0].node} did not finish ({blocked[0].state.value})"
@@ -308,7 +309,7 @@ class Executor:
             model="last-frame",
         )
 
-    def _select(self, node: JobNode, takes: list[NodeResult], pick: int | None) -> NodeResult:
+    async def _select(self, node: JobNode, takes: list[NodeResult], pick: int | None) -> NodeResult:
         ok = [t for t in takes if t.state == S.SUCCEEDED and t.artifact]
         if not ok:
             why = "no take succeeded"
@@ -339,7 +340,8 @@ class Executor:
                 for t in ok
             ]
             try:
-                number = self.scorer(node.shot_id, views)
+                answer = self.scorer(node.shot_id, views)
+                number = await answer if inspect.isawaitable(answer) else answer
             except TakesRejected as exc:
                 self.journal.event("takes_rejected", str(exc), shot_id=node.shot_id)
                 self.emit(EngineEvent(kind="error", shot_id=node.shot_id, message=str(exc)))

@@ -46,8 +46,9 @@ class TakesRejected(EngineError):
 
 
 #: (shot id, successful takes in take order) -> chosen take number, or None for the first;
-#: raises TakesRejected when no take may be cut.
-Scorer = Callable[[str, list[TakeResult]], int | None]
+#: raises TakesRejected when no take may be cut. A scorer may return an awaitable (judging
+#: in a thread), which the executor awaits so the run's other jobs keep moving.
+Scorer = Callable[[str, list[TakeResult]], int | Awaitable[int | None] | None]
 #: (node, fallback model) -> (prompt, negative prompt) in that model's dialect.
 Recompile = Callable[[JobNode, ModelProfile], tuple[str, str]]
 

@@ -3,11 +3,16 @@
 A take that fails hard QC (black, frozen, wrong duration) is never cut silently: when every
 take of a shot fails, the shot stops for a person (``pick`` one, or ``redo`` the stage).
 Takes that cannot be decoded (not video) are left unjudged and stay in the running.
+
+The checks run in a worker thread (``asyncio.to_thread``), so the run's other jobs keep
+moving while a take is judged; the journal and the outcomes store are written on the loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,15 +22,29 @@ from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.jobs import derive_seed
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.scores import ScoreRow, record_score, scores
-from shotrelay.engine.settings import Scorer, TakeResult, TakesRejected
+from shotrelay.engine.settings import TakeResult, TakesRejected
 from shotrelay.errors import IntegrityError, ShotrelayError
-from shotrelay.judge import Judgement, VisualJudge, asked_for, choose, judge_clip
+from shotrelay.judge import (
+    Judgement,
+    LearnedScorers,
+    VisualJudge,
+    asked_for,
+    choose,
+    judge_clip,
+)
 from shotrelay.learn import OutcomeStore, judged_outcomes
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Project, Shot
 from shotrelay.spec.vocabulary import Stage, Voice
 
-__all__ = ["JudgeScorer", "ShotVLM", "held_takes", "judge_scorer", "shot_scores"]
+__all__ = [
+    "JudgeScorer",
+    "ShotVLM",
+    "held_takes",
+    "judge_scorer",
+    "shot_scores",
+    "shot_text",
+]
 
 #: The optional VLM judge (``--judge-with``, built in ``plan.llm.judge``): the shot, the
 #: shots before and after it, the take's frames (RGB) -> {axis: (score 0..1, reason)}.
@@ -36,19 +55,28 @@ ShotVLM = Callable[
 _GEN = Stage.GENERATE.value
 
 
+#: An async scorer: the executor awaits it (engine.settings.Scorer allows an awaitable).
+AsyncScorer = Callable[[str, list[TakeResult]], Awaitable[int | None]]
+
+
 class JudgeScorer:
     """A Scorer that also remembers the shots whose every take it rejected."""
 
-    def __init__(self, scorer: Scorer) -> None:
+    def __init__(self, scorer: AsyncScorer) -> None:
         self.scorer = scorer
         self.rejected: set[str] = set()
 
-    def __call__(self, shot_id: str, takes: list[TakeResult]) -> int | None:
+    async def __call__(self, shot_id: str, takes: list[TakeResult]) -> int | None:
         try:
-            return self.scorer(shot_id, takes)
+            return await self.scorer(shot_id, takes)
         except TakesRejected:
             self.rejected.add(shot_id)
             raise
+
+
+def shot_text(shot: Shot) -> str:
+    """What the shot should show, in words, for text-frame alignment."""
+    return ", ".join(p for p in (shot.subject, shot.action, shot.setting, shot.lighting) if p)
 
 
 def judge_scorer(
@@ -59,33 +87,39 @@ def judge_scorer(
     models: Mapping[str, ModelProfile],
     outcomes: OutcomeStore | None = None,
     vlm: ShotVLM | None = None,
+    learned: LearnedScorers | None = None,
 ) -> JudgeScorer:
     """A scorer that judges every take, records each score, and explains its choice.
 
     With ``outcomes``, every judged take of a cloud model is also evidence for the router.
     With ``vlm``, a language model also scores each take's frames (its failures are noted
-    in the journal, and the take is judged without it).
+    in the journal, and the take is judged without it). With ``learned`` (CLIP alignment,
+    an aesthetic head), those scores join the checks. Each take's palette is compared with
+    the take chosen for the shot before, when that shot was judged first in this run.
     """
     routes = {r.id: r for r in plan.shots}
     order = sorted(project.shots, key=lambda s: s.order)
+    chosen: dict[str, Path] = {}
 
-    def seeing(shot: Shot) -> VisualJudge | None:
+    def neighbours(shot: Shot) -> tuple[Shot | None, Shot | None]:
+        at = next(i for i, s in enumerate(order) if s.id == shot.id)
+        return (order[at - 1] if at > 0 else None), (order[at + 1] if at + 1 < len(order) else None)
+
+    def seeing(shot: Shot, failures: list[str]) -> VisualJudge | None:
         if vlm is None:
             return None
-        at = next(i for i, s in enumerate(order) if s.id == shot.id)
-        before = order[at - 1] if at > 0 else None
-        after = order[at + 1] if at + 1 < len(order) else None
+        before, after = neighbours(shot)
 
         def see(frames: list[NDArray[np.uint8]]) -> Mapping[str, tuple[float, str]]:
             try:
                 return vlm(shot, before, after, frames)
             except ShotrelayError as exc:
-                journal.event("vlm_failed", str(exc), shot_id=shot.id, stage=_GEN)
+                failures.append(str(exc))  # journalled on the loop, not in this thread
                 return {}
 
         return see
 
-    def scorer(shot_id: str, takes: list[TakeResult]) -> int | None:
+    async def scorer(shot_id: str, takes: list[TakeResult]) -> int | None:
         shot = project.shot(shot_id)
         route = routes.get(shot_id)
         stage = route.stage(Stage.GENERATE) if route else None
@@ -94,14 +128,26 @@ def judge_scorer(
         asked = asked_for(shot, project.format, duration=seconds, audio=native)
         cast = [project.character(name) for name in shot.characters]
         faces = [r for c in cast if c is not None for r in c.references]
-        see = seeing(shot)
+        failures: list[str] = []
+        see = seeing(shot, failures)
+        before, _after = neighbours(shot)
+        previous = chosen.get(before.id) if before is not None else None
         judged: dict[int, Judgement] = {}
         unjudged: dict[int, str] = {}
         for t in takes:
             local = models[t.model].local if t.model in models else False
             try:
                 ask = asked.model_copy(update={"still_ok": local})
-                verdict = judge_clip(t.path, ask, references=faces, vlm=see)
+                verdict = await asyncio.to_thread(
+                    judge_clip,
+                    t.path,
+                    ask,
+                    previous=previous,
+                    references=faces,
+                    vlm=see,
+                    learned=learned,
+                    prompt=shot_text(shot),
+                )
             except IntegrityError as exc:
                 unjudged[t.take] = str(exc)
                 _store(journal, shot_id, t, None, {"error": str(exc)})
@@ -119,6 +165,8 @@ def judge_scorer(
                     take=t.key,
                 )
                 outcomes.add(evidence)
+        for failure in failures:
+            journal.event("vlm_failed", failure, shot_id=shot.id, stage=_GEN)
         choice = choose(judged)
         take, why = choice.take, choice.why
         if take is None and unjudged:
@@ -135,6 +183,7 @@ def judge_scorer(
             "scores": {str(k): v for k, v in choice.scores.items()},
         }
         journal.event("take_choice", why, shot_id=shot_id, stage=_GEN, data=data)
+        chosen[shot_id] = next(t.path for t in takes if t.take == take)
         return take
 
     return JudgeScorer(scorer)

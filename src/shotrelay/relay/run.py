@@ -20,6 +20,7 @@ from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.retry import RetryPolicy
 from shotrelay.engine.settings import ExecutorHooks, ExecutorSettings
 from shotrelay.engine.store import ArtifactStore
+from shotrelay.judge import LearnedScorers
 from shotrelay.learn import OutcomeStore, learn
 from shotrelay.providers.base import Provider, account_limit
 from shotrelay.relay.compile import CompileFn, PacketLike, build_graph
@@ -82,8 +83,8 @@ class EngineHooks:
     rand: Callable[[], float] | None = None
     retry: RetryPolicy | None = None
     #: Rounds of new takes for a shot whose every take failed hard QC (within the budget);
-    #: 0 stops such a shot for a person (pick or redo).
-    retakes: int = 0
+    #: 0 stops such a shot for a person (pick or redo); None: the project's ``retakes``.
+    retakes: int | None = None
 
 
 class RunResult(BaseModel):
@@ -201,6 +202,7 @@ async def run_async(
         journal.start_run("run")
         outcomes = OutcomeStore()
         learned = None if priors_only else learn(outcomes.read(), models_list)
+        scorers = LearnedScorers.from_env()  # a bad model path stops here, before work
     except BaseException:
         lock.release()
         raise
@@ -304,7 +306,9 @@ async def run_async(
         for note in [*plan.notes, *plan.trades]:
             journal.event("route_note", note)
         # 3. The routed relay and the cut; takes judged unless the caller brings a scorer.
-        judge = judge_scorer(project, plan, journal, str(project_path), models, outcomes, vlm)
+        judge = judge_scorer(
+            project, plan, journal, str(project_path), models, outcomes, vlm, scorers
+        )
         if hooks.scorer is None:
             executor.scorer = judge
 
@@ -328,7 +332,8 @@ async def run_async(
         due.track(graph, models, project.priority)
         emit(EngineEvent(kind="phase", message="relay"))
         outcome = await executor.run(graph)
-        for _ in range(hooks.retakes if hooks.scorer is None else 0):
+        retakes = project.retakes if hooks.retakes is None else hooks.retakes
+        for _ in range(retakes if hooks.scorer is None else 0):
             if not (rejected := sorted(judge.rejected)):
                 break
             for shot_id in rejected:

@@ -244,6 +244,11 @@ class Project(_Model):
     )
     budget_usd: float | None = Field(None, ge=0)
     takes: Annotated[int, Field(ge=1, le=8)] = 1
+    retakes: Annotated[int, Field(ge=0, le=3)] = Field(
+        0,
+        description="Rounds of new takes for a shot whose every take fails hard QC (black, "
+        "frozen, wrong length), within the budget; 0 stops such a shot for a person.",
+    )
     style: StyleBible = Field(default_factory=StyleBible)
     characters: list[Character] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
