@@ -159,8 +159,12 @@ def test_judging_runs_off_the_event_loop_while_another_shot_is_made(
     cloud = Shots(EVERY)
     cloud.gates["s1"] = judging_started
 
+    phase = {"relay": False}  # the animatic makes s1 too, on the local previs
+
     def on_event(e: EngineEvent) -> None:
-        if e.shot_id == "s1" and e.stage == "generate" and e.state == "succeeded":
+        phase["relay"] |= e.kind == "phase" and e.message == "relay"
+        made = e.shot_id == "s1" and e.stage == "generate" and e.state == "succeeded"
+        if phase["relay"] and made:
             s1_made.set()
 
     assert go(tmp_path, cloud, 1, on_event=on_event).status == "done"

@@ -123,7 +123,7 @@ def judge_scorer(
         shot = project.shot(shot_id)
         route = routes.get(shot_id)
         stage = route.stage(Stage.GENERATE) if route else None
-        seconds = float(stage.params.get("clip_seconds", shot.duration)) if stage else None
+        seconds = (stage.params.clip_seconds or shot.duration) if stage else None
         native = shot.voice == Voice.NATIVE and bool(shot.dialogue)
         asked = asked_for(shot, project.format, duration=seconds, audio=native)
         cast = [project.character(name) for name in shot.characters]
