@@ -185,3 +185,37 @@ def test_the_project_file_sets_the_re_take_policy(tmp_path: Path) -> None:
     assert result.status == "done", result.failures
     assert len(cloud.submissions) == 2  # the black take, then one new take
     assert "retake" in [e.kind for e in status(file, last=100).events]
+
+
+@pytest.mark.parametrize(("option", "code", "made"), [([], 1, 1), (["--retakes", "1"], 0, 2)])
+def test_run_retakes_on_the_command_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    option: list[str],
+    code: int,
+    made: int,
+) -> None:
+    from tests.judge.clips import DEFECTS
+    from typer.testing import CliRunner
+
+    from shotrelay.api import _run
+    from shotrelay.cli import app
+
+    file = tmp_path / "takes.yaml"
+    file.write_text(
+        "name: takes\nformat: {resolution: 360p, fps: 12}\nshots:\n"
+        "  - {id: s1, duration: 2, subject: a kite, camera: pan-right, role: hero}\n"
+    )
+    cloud = Retakes("cloud", {1: DEFECTS["black"]})
+    real = _run._run
+
+    def offline(path: Path, **kw: Any) -> RunResult:  # the CLI's run, on fake providers
+        given = kw.pop("hooks", None)
+        retakes = {"retakes": given.retakes} if given is not None else {}
+        kw |= {"providers": {"local": FakeProvider("local"), "cloud": cloud}, "catalog": Catalog()}
+        return real(path, **kw, hooks=hooks(Cutter(), **retakes))
+
+    monkeypatch.setattr(_run, "_run", offline)
+    out = CliRunner().invoke(app, ["run", str(file), "--auto-approve", "-q", *option])
+    assert out.exit_code == code, out.output
+    assert len(cloud.submissions) == made

@@ -68,6 +68,16 @@ def run(
             "ollama, optionally name:model (off by default; costs one call per take).",
         ),
     ] = None,
+    retakes: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=3,
+            metavar="N",
+            help="Rounds of new takes for a shot whose every take fails hard QC, within "
+            "the budget (overrides the file's retakes; 0 flags such a shot for you).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     wait: WaitOpt = False,
 ) -> None:
@@ -95,6 +105,7 @@ def run(
             budget_usd=budget,
             preset=preset,
             catalog_files=catalog or [],
+            retakes=retakes,
         )
     gate = gate_outcome(result, project, auto_approve)
     spent = spent_line(view.total.sentence(), before, result.actual_usd)

@@ -14,7 +14,7 @@ from shotrelay.api._judge import visual_judge
 from shotrelay.api._project import find_project_file
 from shotrelay.engine.events import EventCallback
 from shotrelay.errors import ShotrelayError, SpecError
-from shotrelay.relay import RunResult, StatusReport
+from shotrelay.relay import EngineHooks, RunResult, StatusReport
 from shotrelay.relay import abandon as _abandon
 from shotrelay.relay import approve as _approve
 from shotrelay.relay import pick as _pick
@@ -53,11 +53,13 @@ def run_project(
     budget_usd: float | None = None,
     preset: str | None = None,
     catalog_files: Sequence[Path] = (),
+    retakes: int | None = None,
 ) -> RunResult:
     """Animatic first, then (after approval) paid generation, finishing, the cut and the
     manifest (``shotrelay run``); ``priors_only`` routes without the learned posteriors;
     ``judge_with`` (a planner, ``name[:model]``) adds a VLM's view of every take;
-    ``budget_usd``, ``preset`` and ``catalog_files`` route as ``route_file`` does."""
+    ``budget_usd``, ``preset`` and ``catalog_files`` route as ``route_file`` does;
+    ``retakes`` overrides the file's re-take rounds for shots whose every take is defective."""
     from shotrelay.catalog import load_catalog
 
     return _run(
@@ -73,6 +75,7 @@ def run_project(
         wait=wait,
         priors_only=priors_only,
         vlm=visual_judge(judge_with) if judge_with else None,
+        hooks=EngineHooks(retakes=retakes) if retakes is not None else None,
     )
 
 
