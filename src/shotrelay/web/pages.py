@@ -78,8 +78,8 @@ def _card(slug: str, card: Card) -> str:
         f"{e(shot.framing.value)}</small></h3>"
         f"<p>{e(shot.subject or shot.action)}</p>"
         f'<div class="facts">{badge(shot.role.value, "role")}<span>{e(card.model)}</span></div>'
-        f"<dl><div><dt>cost</dt><dd>{money(card.spent_usd)} <small>of "
-        f"{money(card.planned_usd)}</small></dd></div>"
+        f"<dl><div><dt>spent</dt><dd>{money(card.spent_usd)}</dd></div>"
+        f"<div><dt>plan</dt><dd>{money(card.planned_usd)}</dd></div>"
         f"<div><dt>judged</dt><dd>{score}</dd></div>"
         f"<div><dt>takes</dt><dd>{card.takes}</dd></div></dl>"
         f'<p class="pickline">{e(pick.strip(" ·"))}</p></div></a>'
@@ -162,9 +162,13 @@ def _take(slug: str, shot: Shot, take: Take) -> str:
     )
     score = f"{take.score:.2f}" if take.score is not None else "not judged"
     failed = "".join(f"<li>{e(f)}</li>" for f in take.failed) or "<li>every check passed</li>"
-    why = f'<p class="why">{e(take.why)}</p>' if take.why else ""
+    why = f'<p class="why">Judge: {e(take.why)}</p>' if take.why else ""
+    if take.rating is not None:
+        said = f": “{e(take.rating.note)}”" if take.rating.note else ""
+        why += f'<p class="rated">You rated it {"★" * take.rating.stars}{said}</p>'
     error = f'<p class="bad">{e(take.error)}</p>' if take.error else ""
     base = f"/p/{e(slug)}/shot/{e(shot.id)}"
+    label = "Picked for the cut" if take.picked else f"Pick take {take.take}"
     stars = "".join(
         f'<button type="submit" name="stars" value="{n}" title="rate {n} of 5">{n} ★</button>'
         for n in range(1, 6)
@@ -179,7 +183,8 @@ def _take(slug: str, shot: Shot, take: Take) -> str:
         f'<input name="note" placeholder="note (optional)" aria-label="note">'
         f'<div class="stars"><span>Rate</span>{stars}</div></form>'
         f'<button class="pick" data-action="{base}/pick" data-body=\'{{"take": {take.take}}}\' '
-        f'data-reload="1"{" disabled" if take.picked else ""}>Pick take {take.take}</button>'
+        f'data-reload="1"{" disabled" if take.picked else ""}>'
+        f"{label}</button>"
         "</article>"
     )
 

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict
 
 from shotrelay import api
 from shotrelay.engine.journal import EventRow, JobRow
+from shotrelay.engine.readonly import ReadOnlyJournal
+from shotrelay.engine.scores import RatingRow, ratings
 from shotrelay.report.data import ReportData, RunRow, gather
 from shotrelay.spec.models import Shot
 from shotrelay.web.runs import Activity, Served
@@ -100,6 +102,8 @@ class Take(_View):
     chosen: bool
     picked: bool
     error: str
+    #: The latest person's rating of this take, if any.
+    rating: RatingRow | None = None
 
 
 class StageView(_View):
@@ -227,6 +231,7 @@ def shot_view(
     jobs = [j for j in data.jobs if j.shot_id == shot.id]
     latest = _latest(jobs)
     in_cut = _cut_take(data, shot.id)
+    rated = _ratings(data)
     by_take: dict[int, dict[str, Any]] = {}
     for row in scored:
         by_take[int(row["take"])] = row
@@ -247,9 +252,21 @@ def shot_view(
                 chosen=in_cut == number,
                 picked=picks.get(shot.id) == number,
                 error=job.error_message or str(row.get("error", "")),
+                rating=rated.get(job.key),
             )
         )
     return takes, _stages(data, shot.id, latest)
+
+
+def _ratings(data: ReportData) -> dict[str, RatingRow]:
+    """The latest rating of each job."""
+    if not data.workspace.journal.is_file():
+        return {}
+    journal = ReadOnlyJournal(data.workspace.journal)
+    try:
+        return {r.job_key: r for r in ratings(journal) if r.job_key}
+    finally:
+        journal.close()
 
 
 def _cut_take(data: ReportData, shot_id: str) -> int | None:
