@@ -12,7 +12,11 @@ summed over shots. Prints regret and cost for both, overall and in the first 20 
 averaged over worlds (each world its own seed: ``--seed`` + k), and the regret reduction
 per world: its mean, median and worst, so the figure is not one lucky seed:
 
-    .venv/bin/python bench/learning.py [--worlds 20] [--shots 200] [--seed 12] [--explore 0]
+    .venv/bin/python bench/learning.py [--worlds 20] [--shots 200] [--seed 12]
+
+Learning's settings are shotrelay.learn.Learning's defaults unless given: ``--sample``
+(Thompson draws, 0 = rank on the mean), ``--prior-strength``, ``--prior-sd``, ``--explore``
+(an optimism bonus) and ``--steady`` (shot classes never explored, comma-separated).
 """
 
 from __future__ import annotations
@@ -73,13 +77,14 @@ def world(seed: int) -> World:
 
 def run(
     w: World, shots: int, learning: bool, settings: Learning | None = None
-) -> tuple[list[float], list[float]]:
-    """Regret and cost per shot, in arrival order."""
+) -> tuple[list[float], list[float], list[float]]:
+    """Regret, cost and the oracle's cost per shot, in arrival order."""
     outcomes: list[Outcome] = []
     catalog = [*(m for m in LOCAL_MODELS if m.id != "local-camera"), *w.models]
     by_id = {m.id: m for m in w.models}
     regret: list[float] = []
     cost: list[float] = []
+    best: list[float] = []
     rng = random.Random(w.rng.random())
     day = 0.0
     while len(regret) < shots:
@@ -92,6 +97,7 @@ def run(
         plan = route_project(project, catalog, learned=learned)
         known = route_project(project, catalog, learned=w.known)
         oracle = {r.id: _generate(r) for r in known.shots}
+        best += [_spent(r) for r in known.shots]
         for shot, route in zip(project.shots, plan.shots, strict=True):
             st = route.stage(Stage.GENERATE)
             assert st is not None
@@ -109,13 +115,19 @@ def run(
                     _o(st.model, version, cls, "aesthetics", (stars - 1) / 4, "rating", day)
                 )
             day += DAY / 2
-    return regret[:shots], cost[:shots]
+    return regret[:shots], cost[:shots], best[:shots]
 
 
 def _generate(route: ShotRoute) -> str:
     st = route.stage(Stage.GENERATE)
     assert st is not None
     return st.model
+
+
+def _spent(route: ShotRoute) -> float:
+    st = route.stage(Stage.GENERATE)
+    assert st is not None
+    return st.cost.usd
 
 
 def _o(m: str, v: str, cls: str, axis: str, value: float, kind: str, at: float) -> Outcome:
@@ -128,15 +140,30 @@ def main() -> None:
     parser.add_argument("--shots", type=int, default=200)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--explore", type=float, default=Learning().explore)
+    parser.add_argument("--sample", type=float, default=Learning().sample)
+    parser.add_argument("--prior-strength", type=float, default=Learning().prior_strength)
+    parser.add_argument("--prior-sd", type=float, default=Learning().prior_sd)
+    parser.add_argument(
+        "--steady", default=",".join(Learning().steady), help="Classes never explored."
+    )
     args = parser.parse_args()
+    settings = Learning(
+        explore=args.explore,
+        sample=args.sample,
+        prior_strength=args.prior_strength,
+        prior_sd=args.prior_sd,
+        steady=tuple(c for c in args.steady.split(",") if c),
+    )
     totals = {"priors": [0.0, 0.0, 0.0], "learned": [0.0, 0.0, 0.0]}
+    oracle_usd = 0.0
     worse_early = 0
     #: Per world (seed): the regret reduction and the cost change of learned routing.
     per_world: list[tuple[float, float, int]] = []
     for k in range(args.worlds):
         early, whole, spent = {}, {}, {}
         for name, learning in (("priors", False), ("learned", True)):
-            r, c = run(world(args.seed + k), args.shots, learning, Learning(explore=args.explore))
+            r, c, o = run(world(args.seed + k), args.shots, learning, settings)
+            oracle_usd += sum(o) / 2  # the same oracle in both runs
             totals[name][0] += sum(r)
             totals[name][1] += sum(c)
             totals[name][2] += sum(r[:20])
@@ -155,6 +182,7 @@ def main() -> None:
     p, lr = totals["priors"], totals["learned"]
     cut = 1 - lr[0] / p[0] if p[0] else 0.0
     print(f"  learned routing: {cut:.0%} less regret, cost {lr[1] / p[1] - 1:+.1%} vs priors only")
+    print(f"  (the oracle, routing on the hidden qualities, costs {oracle_usd / p[1] - 1:+.1%})")
     print(f"  worlds where learning was clearly worse in the first 20 shots: {worse_early} of {n}")
     if not per_world:
         print("  in no world did priors only lose anything against the oracle")
