@@ -288,4 +288,4 @@ def home_page(views: list[BoardView]) -> str:
             f"<div><dt>deadline</dt><dd>{when(v.deadline) if v.deadline else '—'}</dd></div>"
             "</dl></div></a>"
         )
-    return f'<h1>Projects</h1><div class="cards">{"".join(rows)}</div>'
+    return f'<h1>Projects</h1><div class="cards projects">{"".join(rows)}</div>'
