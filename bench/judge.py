@@ -45,13 +45,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         clip = make_clip(Path(tmp) / "clip.mp4")
         asked = Asked(duration=SECONDS, fps=FPS, width=W, height=H, camera="pan-right")
-        times = []
+        times, held = [], []
         for _ in range(args.repeats):
             start = time.perf_counter()
             judged = judge_clip(clip, asked)
             times.append(time.perf_counter() - start)
+        before = make_clip(Path(tmp) / "before.mp4")
+        for _ in range(args.repeats):  # the first reads the previous shot, the rest reuse it
+            start = time.perf_counter()
+            judge_clip(clip, asked, previous=before)
+            held.append(time.perf_counter() - start)
     print(f"5 s 1080p clip, {args.threads} OpenCV threads, {os.cpu_count()} CPUs here:")
     print(f"  judging: {statistics.median(times):.2f} s per clip (median of {args.repeats})")
+    print(
+        f"  held against the previous shot too (continuity): first take {held[0]:.2f} s, "
+        f"the next ones {statistics.median(held[1:] or held):.2f} s (its last frames kept)"
+    )
     print(
         f"  checks: {', '.join(c.name for c in judged.checks)}; failed: {judged.failed or 'none'}"
     )

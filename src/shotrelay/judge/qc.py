@@ -3,6 +3,7 @@ a one-line reason. Thresholds are on 0..255 luma unless a check says otherwise."
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ from shotrelay.judge.vlm import VisualJudge, sample_frames, vlm_checks
 
 __all__ = ["THRESHOLDS", "judge_clip", "technical_checks", "technical_judge"]
 
+#: How many of the previous shot's last frames continuity compares (check_continuity's 6).
+_TAIL = 6
 #: A sample this close to full scale counts as clipped.
 _FULL_SCALE = 0.99
 
@@ -60,7 +63,8 @@ def judge_clip(
     clip = read_clip(path, audio=asked.audio)
     checks = plugin_checks(clip, asked, prompt)  # the technical QC and any plug-in judges
     if previous is not None and previous.is_file():
-        checks.append(check_continuity(read_clip(previous, audio=False), clip))
+        stat = previous.stat()
+        checks.append(check_continuity(_tail(str(previous), stat.st_mtime_ns, stat.st_size), clip))
     face = check_faces(clip, references) if references else None
     if face is not None:
         checks.append(face)
@@ -71,6 +75,14 @@ def judge_clip(
     return Judgement(
         checks=checks, score=combine(checks), seconds=round(time.perf_counter() - start, 3)
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _tail(path: str, _mtime: int, _size: int) -> ClipData:
+    """The previous shot's last frames, read once for all the takes held against it."""
+    whole = read_clip(Path(path), audio=False)
+    tail = whole.frames[-_TAIL:]
+    return ClipData(whole.path, whole.width, whole.height, whole.fps, whole.duration, tail)
 
 
 def technical_checks(clip: ClipData, asked: Asked) -> list[Check]:
