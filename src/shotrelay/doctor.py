@@ -96,13 +96,32 @@ def _package(name: str, module: str, extra: str) -> EngineCheck:
     return EngineCheck(name=name, present=False, detail=f"pip install 'shotrelay[{extra}]'")
 
 
+def _comfyui() -> list[EngineCheck]:
+    """The ComfyUI server of ``SHOTRELAY_COMFYUI_URL``, its GPUs, and which workflows it runs
+    (nothing when unset: the providers table says what to set)."""
+    from shotrelay.providers.comfyui import URL_ENV, inspect_server
+
+    url = Credentials().setting(URL_ENV)
+    if not url:
+        return []
+    report = inspect_server(url.strip().rstrip("/"))
+    checks = [EngineCheck(name="comfyui", present=report.ok, detail=report.summary())]
+    for fit in report.workflows:
+        why = fit.error or ("missing nodes: " + ", ".join(fit.missing) if fit.missing else "")
+        checks.append(
+            EngineCheck(name=f"comfyui: {fit.name}", present=fit.runs, detail=why or "can run")
+        )
+    return checks
+
+
 def check_engines() -> list[EngineCheck]:
-    """Local engines (TTS, ffmpeg) and optional packages the local relay can use."""
+    """Local engines (TTS, ffmpeg), optional packages, and a configured ComfyUI server."""
     return [
         _piper(),
         _program("espeak-ng", "apt-get install espeak-ng; the TTS fallback after piper"),
         _ffmpeg(),
         _package("opentimelineio", "opentimelineio", "edit"),
+        *_comfyui(),
     ]
 
 
