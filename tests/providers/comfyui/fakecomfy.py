@@ -168,6 +168,9 @@ class FakeComfy:
             }
         ]
     )
+    models: dict[str, list[str]] = field(
+        default_factory=lambda: {"ckpt_name": ["sd_xl_base_1.0.safetensors"]}
+    )
     prompts: list[dict[str, Any]] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -240,6 +243,7 @@ class FakeComfy:
                 Route("/view", self.view, methods=["GET"]),
                 Route("/system_stats", self.system_stats, methods=["GET"]),
                 Route("/object_info", self.object_info, methods=["GET"]),
+                Route("/object_info/{node_class}", self.object_info_node, methods=["GET"]),
                 WebSocketRoute("/ws", self.websocket),
             ]
         )
@@ -469,18 +473,32 @@ class FakeComfy:
         }
         return JSONResponse({"system": system, "devices": self.devices})
 
+    def _info(self, name: str) -> dict[str, Any]:
+        """``server.node_info``: inputs as ``[type or choices, options]``; files as choices."""
+        required, optional, out = NODES[name]
+
+        def spec(i: str) -> list[Any]:
+            return [self.models[i], {}] if i in self.models else ["*", {}]
+
+        return {
+            "input": {
+                "required": {i: spec(i) for i in required},
+                "optional": {i: spec(i) for i in optional},
+            },
+            "input_order": {"required": list(required), "optional": list(optional)},
+            "output_node": out,
+            "name": name,
+            "display_name": name,
+        }
+
     async def object_info(self, request: Request) -> Response:
         self._log(request)
-        info = {
-            name: {
-                "input": {"required": {i: [] for i in req}, "optional": {i: [] for i in opt}},
-                "output_node": out,
-                "name": name,
-                "display_name": name,
-            }
-            for name, (req, opt, out) in NODES.items()
-        }
-        return JSONResponse(info)
+        return JSONResponse({name: self._info(name) for name in NODES})
+
+    async def object_info_node(self, request: Request) -> Response:
+        self._log(request)
+        name = request.path_params["node_class"]
+        return JSONResponse({name: self._info(name)} if name in NODES else {})
 
     async def websocket(self, ws: WebSocket) -> None:
         await ws.accept()
