@@ -29,7 +29,7 @@ def assert_clean_error(code: int, stderr: str, *needles: str) -> None:
 
 
 def test_route_json_has_the_documented_shape() -> None:
-    code, stdout, _ = invoke("route", str(AD), "--json")
+    code, stdout, _ = invoke("route", str(AD), "--json", "--all-providers")
     assert code == 0
     data = json.loads(stdout)
     assert isinstance(data["total_cost_usd"], float) and isinstance(data["total_seconds"], float)
@@ -50,23 +50,27 @@ def test_route_json_has_the_documented_shape() -> None:
 
 
 def test_route_table_explains_choices() -> None:
-    code, stdout, _ = invoke("route", str(AD))
+    code, stdout, _ = invoke("route", str(AD), "--all-providers")
     assert code == 0
     assert "chosen over" in stdout and "hero" in stdout
 
 
 def test_route_with_a_binding_budget_stays_within_it_and_says_what_was_traded() -> None:
-    _, stdout, _ = invoke("route", str(AD), "--json")
+    _, stdout, _ = invoke("route", str(AD), "--json", "--all-providers")
     best = json.loads(stdout)["total_cost_usd"]
-    code, stdout, _ = invoke("route", str(AD), "--json", "--budget", f"{best * 0.7:.2f}")
+    budget = f"{best * 0.7:.2f}"
+    code, stdout, _ = invoke("route", str(AD), "--json", "--all-providers", "--budget", budget)
     assert code == 0
     data = json.loads(stdout)
     assert data["total_cost_usd"] <= best * 0.7 + 0.01
     assert data["trades"]
 
 
-def test_route_below_the_cheapest_plan_names_the_minimum_budget() -> None:
-    code, _, stderr = invoke("route", str(AD), "--budget", "0.01")
+def test_route_below_the_cheapest_plan_names_the_minimum_budget(tmp_path: Path) -> None:
+    # a pinned paid model: free local and ComfyUI rows cannot bring the plan under the budget
+    project = tmp_path / "pinned.yaml"
+    project.write_text("name: pinned\nshots:\n  - {duration: 5, models: {generate: kling-v4}}\n")
+    code, _, stderr = invoke("route", str(project), "--all-providers", "--budget", "0.01")
     assert_clean_error(code, stderr, "budget")
     assert "$" in stderr
 

@@ -9,6 +9,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from shotrelay.catalog.listing import ModelRow
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.models import Project
 
@@ -81,8 +82,21 @@ def route_report(console: Console, plan: RoutePlan) -> None:
     console.print(Group(*lines))
 
 
-def models_table(rows: Sequence[BaseModel]) -> Table:
-    """A table of catalog rows, one column per field of the row model."""
+#: Task names as a narrow table says them.
+_SHORT_TASKS = {
+    "text_to_image": "t2i",
+    "image_to_video": "i2v",
+    "text_to_video": "t2v",
+    "video_to_video": "v2v",
+    "interpolate": "interp",
+}
+
+
+def models_table(rows: Sequence[BaseModel], width: int = 200) -> Table:
+    """A table of catalog rows, one column per field of the row model; under 120 columns,
+    catalog rows as model, tasks, price and latency only (``--json`` has every field)."""
+    if rows and width < 120 and isinstance(rows[0], ModelRow):
+        return _narrow_models([r for r in rows if isinstance(r, ModelRow)])
     table = Table(title=f"{len(rows)} models")
     if not rows:
         return table
@@ -92,6 +106,25 @@ def models_table(rows: Sequence[BaseModel]) -> Table:
     for row in rows:
         values = row.model_dump(mode="json")
         table.add_row(*(_cell(values[name]) for name in fields))
+    return table
+
+
+def _narrow_models(rows: Sequence[ModelRow]) -> Table:
+    table = Table(
+        title=f"{len(rows)} models (t2v text to video, i2v image to video, t2i text to image)",
+        caption="wider terminal or --json: durations, resolutions, strengths",
+    )
+    table.add_column("model / provider", no_wrap=True)
+    table.add_column("tasks", overflow="fold", min_width=6)
+    table.add_column("price", overflow="fold", ratio=1)
+    table.add_column("latency", overflow="fold", min_width=9)
+    for row in rows:
+        name = Text(row.id)
+        name.append(f"\n{row.provider}", style="dim")
+        if row.status != "available":
+            name.append(f" ({row.status})", style="yellow")
+        tasks = " ".join(_SHORT_TASKS.get(str(t), str(t)) for t in row.tasks)
+        table.add_row(name, tasks, row.price, row.latency)
     return table
 
 

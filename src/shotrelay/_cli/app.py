@@ -11,11 +11,61 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperArgument, TyperGroup
 
 from shotrelay.errors import ShotrelayError
 
+#: typer's type labels (``<bool>``, ``<list[Path]>``) as the words help shows instead
+_WORDS = {
+    "bool": "",
+    "int": "N",
+    "int range": "N",
+    "float": "NUMBER",
+    "float range": "NUMBER",
+    "str": "TEXT",
+    "path": "FILE",
+    "list[Path]": "FILE",
+    "list[str]": "TEXT",
+}
+
+
+def _plain_words(command: Any, ctx: Any) -> None:
+    """Give each option and argument of ``command`` that names no metavar a plain word."""
+    helper = command.get_help_option(ctx)
+    for param in [*command.params, *([helper] if helper is not None else [])]:
+        if isinstance(param, TyperArgument):
+            label = param.display_type(ctx).strip("<>")
+            word = _WORDS.get(label, label)
+            # an argument's type column ignores its metavar: say the word there too
+            setattr(param, "display_type_rich", lambda ctx, word=word: word)  # noqa: B010
+            if param.metavar is None and param.name:
+                param.metavar = param.name.upper()
+        elif param.metavar is None:
+            flag = getattr(param, "is_flag", False)
+            label = "" if flag else param.display_type(ctx).strip("<>")
+            param.metavar = _WORDS.get(label, label)
+
+
+class PlainGroup(TyperGroup):
+    """The command group whose help says FILE, N, USD or nothing for a flag, never
+    ``<bool>`` or ``<list[Path]>``."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command, its parameters given plain words."""
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _plain_words(command, ctx)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The group's own help (``--version``, ``--help``) in plain words too."""
+        _plain_words(self, ctx)
+        super().format_help(ctx, formatter)
+
+
 app = typer.Typer(
     name="shotrelay",
+    cls=PlainGroup,
     help="Route AI video production across specialised models: plan, route, run, cut.",
     no_args_is_help=True,
     add_completion=False,
@@ -53,17 +103,23 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 ProjectArg = Annotated[
-    Path, typer.Argument(help="Project file (.yaml) or a folder holding project.yaml.")
+    Path,
+    typer.Argument(
+        metavar="PROJECT", help="Project file (.yaml) or a folder holding project.yaml."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 CatalogOpt = Annotated[
     list[Path] | None,
-    typer.Option("--catalog", help="Extra catalog file adding or overriding models."),
+    typer.Option(
+        "--catalog", metavar="FILE", help="Extra catalog file adding or overriding models."
+    ),
 ]
 DeadlineOpt = Annotated[
     str | None,
     typer.Option(
         "--deadline",
+        metavar="WHEN",
         help="ISO date-time or a duration from now (6h, 90m, 1h30m): predict the finish, "
         "trade quality to meet it.",
     ),

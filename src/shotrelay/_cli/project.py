@@ -166,7 +166,7 @@ def models(
     if as_json:
         print_json([r.model_dump(mode="json") for r in rows])
         return
-    out.print(models_table(rows))
+    out.print(models_table(rows, width=out.width))
 
 
 @app.command()

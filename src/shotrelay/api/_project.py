@@ -12,7 +12,7 @@ from shotrelay.engine.workspace import PROJECT_FILE, project_file
 from shotrelay.errors import SpecError
 from shotrelay.plan.files import PlanOutcome
 from shotrelay.route.plan import RoutePlan
-from shotrelay.spec.loader import dump_project, load_project
+from shotrelay.spec.loader import load_project
 from shotrelay.spec.models import Format, Project
 
 if TYPE_CHECKING:
@@ -73,8 +73,10 @@ def init_project(
         )
     except ValueError as exc:
         raise SpecError(str(exc), file=str(path), fix="check --aspect and --length") from None
+    from shotrelay.plan.template import commented_project
+
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_project(project), encoding="utf-8")
+    path.write_text(commented_project(project), encoding="utf-8")
     return path
 
 
