@@ -357,3 +357,36 @@ def test_a_missing_first_frame_is_invalid_input(
     with pytest.raises(InvalidInput, match="needs a first_frame"):
         asyncio.run(provider.submit(request_for("comfyui-wan2.2-i2v")))
     assert comfy.prompts == []
+
+
+def test_a_users_workflow_and_catalog_row_need_no_code(
+    comfy: FakeComfy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frame: Path
+) -> None:
+    from shotrelay.catalog.loader import load_catalog
+    from shotrelay.providers.comfyui.workflows import SHIPPED
+
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    graph = (SHIPPED / "wan2.2-i2v.json").read_text().replace("wan2.2_i2v_high", "hunyuan_high")
+    (flows / "my-i2v.json").write_text(graph)
+    (flows / "my-i2v.bindings.yaml").write_text((SHIPPED / "wan2.2-i2v.bindings.yaml").read_text())
+    (flows / "catalog.yaml").write_text(
+        "models:\n"
+        "  - {id: my-i2v, provider: comfyui, name: Mine, api_model: my-i2v,\n"
+        "     tasks: [image_to_video], min_duration: 1, max_duration: 5, fps: 24,\n"
+        "     inputs: {first_frame: true, seed: true}, pricing: {rule: free},\n"
+        "     latency: {base_s: 30}, env: [SHOTRELAY_COMFYUI_URL]}\n"
+    )
+    monkeypatch.setenv("SHOTRELAY_COMFYUI_WORKFLOWS", str(flows))
+    row = load_catalog([flows / "catalog.yaml"], use_env=False).get("my-i2v")
+    provider = ComfyUIProvider(base_url=comfy.url, credentials=Credentials(env={}))
+    base = request_for("comfyui-wan2.2-i2v", inputs={"first_frame": frame})
+    request = base.model_copy(update={"model": row})
+
+    async def scenario() -> JobStatus:
+        return await until_done(provider, await provider.submit(request))
+
+    assert asyncio.run(scenario()).state is JobState.SUCCEEDED
+    graph_sent = comfy.prompts[0]["prompt"]
+    assert graph_sent["1"]["inputs"]["unet_name"].startswith("hunyuan_high")
+    assert graph_sent["10"]["inputs"]["length"] == 73  # 3 s at the row's 24 fps, 4k+1
