@@ -1,12 +1,12 @@
 """The MCP round trip over real stdio, with the SDK's own client and ``shotrelay mcp`` in a
 subprocess: list the tools, route the example ad, run it to the gate, approve, finish, read
 the manifest and the final cut's path. Offline: the paid stage is the ``paidcam`` plug-in
-(a local render that bills $0.25 a clip), counted on its own ledger."""
+(a local render that bills $0.25 a clip), counted on its own ledger. The ad is rendered at
+360p instead of 1080p (same shots, same routing): the test's time is the renders'."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -45,7 +45,9 @@ async def _text(client: Client, uri: str) -> str:
 def test_the_example_ad_round_trip_over_stdio(paid_site: Path, tmp_path: Path) -> None:
     root = tmp_path / "work"
     root.mkdir()
-    shutil.copy(EXAMPLE, root / "startup-ad.yaml")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert "resolution: 1080p" in text
+    (root / "startup-ad.yaml").write_text(text.replace("resolution: 1080p", "resolution: 360p"))
     progress: list[float] = []
 
     async def noted(value: float, total: float | None, message: str | None) -> None:
@@ -80,9 +82,7 @@ def test_the_example_ad_round_trip_over_stdio(paid_site: Path, tmp_path: Path) -
 
             manifest = json.loads(await _text(client, "shotrelay://manifest/startup-ad"))
             assert manifest["project"] == "startup-ad" and manifest["cut"]["complete"]
-            chosen = [
-                st for s in manifest["shots"] for st in s["stages"] if st.get("chosen")
-            ]
+            chosen = [st for s in manifest["shots"] for st in s["stages"] if st.get("chosen")]
             assert {st["model"] for st in chosen if st["stage"] == "generate"} == {"paid-camera"}
             final = Path(await _text(client, "shotrelay://final/startup-ad"))
             assert final == Path(done["final"])
