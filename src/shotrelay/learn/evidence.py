@@ -51,7 +51,7 @@ def judged_outcomes(
                         shot_class=shot_class,
                         axis=axis,
                         value=round(sum(values) / len(values), 4),
-                        kind=kind,  # type: ignore[arg-type]
+                        kind=kind,
                         project=project,
                         take=take,
                     )
