@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -97,16 +96,26 @@ def assemble_cut(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     segments = plan_segments(items, fmt.fps)
+    if cache is not None:  # the loudness pass rides on the final join
+        with tempfile.TemporaryDirectory(prefix="cut-", dir=out.parent) as tmp:
+            part = concat_cached(
+                segments,
+                Path(tmp) / out.name,
+                width=fmt.width,
+                height=fmt.height,
+                fps=fmt.fps,
+                fit=fit,
+                cache=cache,
+                music=music,
+                music_db=music_db,
+                loudness_lufs=loudness_lufs,
+                progress=progress,
+            )
+            part.replace(out)
+        return out
     tell = progress or (lambda _done, _total, _what: None)
-    steps = [1]  # the mix's own step count, plus the loudness pass
-
-    def step(done: int, total: int, what: str) -> None:
-        steps[0] = total
-        tell(done, total + 1, what)
-
     with tempfile.TemporaryDirectory(prefix="cut-", dir=out.parent) as tmp:
-        join = concat if cache is None else partial(concat_cached, cache=cache, progress=step)
-        mix = join(
+        mix = concat(
             segments,
             Path(tmp) / "mix.mp4",
             width=fmt.width,
@@ -116,8 +125,7 @@ def assemble_cut(
             music=music,
             music_db=music_db,
         )
-        if cache is None:
-            step(1, 1, "mix")
+        tell(1, 2, "mix")
         normalize_loudness(mix, out, lufs=loudness_lufs)
-        tell(steps[0] + 1, steps[0] + 1, "loudness")
+        tell(2, 2, "loudness")
     return out

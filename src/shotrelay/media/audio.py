@@ -18,6 +18,7 @@ from shotrelay.media.info import probe
 
 __all__ = [
     "Loudness",
+    "loudnorm_filter",
     "measure_loudness",
     "mux_audio",
     "normalize_loudness",
@@ -102,22 +103,29 @@ def normalize_loudness(
 
     A silent track is left as it is.
     """
-    measured = measure_loudness(src)
+    chain = loudnorm_filter(measure_loudness(src), lufs=lufs, true_peak=true_peak)
     info = probe(src)
     args = ["-i", str(src)]
     if info.has_video:
         args += ["-map", "0:v:0", "-c:v", "copy"]
     args += ["-map", "0:a:0"]
-    if measured.integrated > _SILENCE_LUFS:
-        args += [
-            "-af",
-            f"loudnorm=I={lufs}:TP={true_peak}:LRA=11:measured_I={measured.integrated}:"
-            f"measured_TP={measured.true_peak}:measured_LRA={measured.lra}:"
-            f"measured_thresh={measured.threshold}:linear=true,aresample={AUDIO_RATE}",
-        ]
+    if chain is not None:
+        args += ["-af", chain]
     args += [*AAC_ARGS, "-movflags", "+faststart", str(out)]
     get_backend().run(args, what=f"normalise loudness of {Path(src).name}")
     return Path(out)
+
+
+def loudnorm_filter(measured: Loudness, *, lufs: float, true_peak: float = -1.5) -> str | None:
+    """The second pass of EBU R128 normalisation to ``lufs`` as an audio filter, from the
+    first pass's ``measured`` figures; None for silence (raising it would only raise noise)."""
+    if measured.integrated <= _SILENCE_LUFS:
+        return None
+    return (
+        f"loudnorm=I={lufs}:TP={true_peak}:LRA=11:measured_I={measured.integrated}:"
+        f"measured_TP={measured.true_peak}:measured_LRA={measured.lra}:"
+        f"measured_thresh={measured.threshold}:linear=true,aresample={AUDIO_RATE}"
+    )
 
 
 def _num(text: str) -> float:

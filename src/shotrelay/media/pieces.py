@@ -6,19 +6,23 @@ pieces: its head (the frames a transition from shot i-1 overlaps), its body, and
 frames a transition into shot i+1 overlaps). A transition is rendered from the tail before it
 and the head after it; cuts need nothing. The video is then body, transition, body, ... joined
 without re-encoding, and the audio (each shot's own sound or dialogue at its place, music
-under) is mixed on its own and laid on. Every piece is cached in a folder by the hash of what
-shapes it, so changing one shot or one transition re-renders only what depends on it.
+under) is mixed on its own, measured for loudness, and laid on in the same pass that joins the
+video. Every piece is cached in a folder by the hash of what shapes it, so changing one shot or
+one transition re-renders only what depends on it. Pieces that do not depend on each other
+render side by side (one ffmpeg per piece, as many at once as there are cores).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from shotrelay.media.audio import loudnorm_filter, measure_loudness
 from shotrelay.media.backend import get_backend
 from shotrelay.media.concat import Placement, Segment, timeline
 from shotrelay.media.conform import (
@@ -53,17 +57,21 @@ def concat_cached(
     fit: Fit = "letterbox",
     music: Path | None = None,
     music_db: float = -18.0,
+    loudness_lufs: float | None = None,
+    true_peak: float = -1.5,
     progress: CutProgress | None = None,
 ) -> Path:
     """Write the segments as one H.264/AAC MP4 (the same timeline as ``concat``), reusing
-    every piece ``cache`` already holds; ``progress`` is told after each shot, transition,
-    the join, the sound and the mux."""
+    every piece ``cache`` already holds; with ``loudness_lufs`` the sound is normalised to it
+    (EBU R128, two passes on the mixed sound). ``progress`` is told after each shot,
+    transition, the sound and the final join."""
     if not segments:
         raise ValueError("concat_cached needs at least one segment")
     cache.mkdir(parents=True, exist_ok=True)
     places = timeline(segments, fps)
     shape = _Shape(width=width, height=height, fps=fps, fit=fit)
-    steps = len(segments) + sum(1 for p in places[1:] if p.overlap) + 3
+    overlaps = [i for i in range(1, len(places)) if places[i].overlap]
+    steps = len(segments) + len(overlaps) + 2
     done = 0
 
     def tick(what: str) -> None:
@@ -72,35 +80,41 @@ def concat_cached(
         if progress is not None:
             progress(done, steps, what)
 
-    pieces: list[tuple[Path | None, Path | None, Path | None]] = []
-    for i, (seg, place) in enumerate(zip(segments, places, strict=True)):
-        tail = places[i + 1].overlap if i + 1 < len(places) else 0
-        pieces.append(_conform(seg, place, tail, shape, cache))
-        tick(f"shot {i + 1} of {len(segments)}")
-    order: list[Path] = []
-    for i, (_head, body, _tail) in enumerate(pieces):
-        if i and places[i].overlap:
-            order.append(_transition(pieces[i - 1][2], pieces[i][0], segments[i], shape, cache))
-            tick(f"transition into shot {i + 1}")
-        if body is not None:
-            order.append(body)
-    video = _join(order, out.with_name(f".{out.stem}.video.mp4"))
-    tick("join")
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        tails = [places[i + 1].overlap if i + 1 < len(places) else 0 for i in range(len(places))]
+        shots = [
+            pool.submit(_conform, seg, place, tail, shape, cache)
+            for seg, place, tail in zip(segments, places, tails, strict=True)
+        ]
+        pieces = []
+        for i, future in enumerate(shots):
+            pieces.append(future.result())
+            tick(f"shot {i + 1} of {len(segments)}")
+        cuts = {
+            i: pool.submit(_transition, pieces[i - 1][2], pieces[i][0], segments[i], shape, cache)
+            for i in overlaps
+        }
+        order: list[Path] = []
+        for i, (_head, body, _tail) in enumerate(pieces):
+            if i in cuts:
+                order.append(cuts[i].result())
+                tick(f"transition into shot {i + 1}")
+            if body is not None:
+                order.append(body)
     audio = _mix_audio(segments, places, fps, music, music_db, out.with_name(f".{out.stem}.wav"))
+    chain = None
+    if loudness_lufs is not None:
+        chain = loudnorm_filter(measure_loudness(audio), lufs=loudness_lufs, true_peak=true_peak)
     tick("sound")
-    get_backend().run(
-        [
-            *("-i", str(video), "-i", str(audio)),
-            *("-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"),
-            *AAC_ARGS,
-            *("-movflags", "+faststart", "-shortest", str(out)),
-        ],
-        what=f"lay the sound on {out.name}",
-    )
-    tick("mux")
-    video.unlink(missing_ok=True)
+    _join(order, audio, chain, out)
+    tick("join")
     audio.unlink(missing_ok=True)
     return out
+
+
+#: Pieces rendered at once: one ffmpeg each, as many as there are cores (x264 threads too,
+#: but one process alone leaves cores idle on short clips and in its single-threaded filters).
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -185,16 +199,20 @@ def _transition(
     return path
 
 
-def _join(pieces: Sequence[Path], out: Path) -> Path:
-    """The pieces one after another, without re-encoding."""
-    if len(pieces) == 1:
-        shutil.copyfile(pieces[0], out)
-        return out
-    listing = out.with_suffix(".txt")
+def _join(pieces: Sequence[Path], audio: Path, chain: str | None, out: Path) -> Path:
+    """The pieces one after another without re-encoding, with the sound laid on (through
+    ``chain``, e.g. the loudness pass, when given) in the same pass."""
+    listing = out.with_name(f".{out.stem}.pieces.txt")
     listing.write_text("".join(f"file '{p.resolve().as_posix()}'\n" for p in pieces))
     get_backend().run(
-        ["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", str(out)],
-        what=f"join {len(pieces)} pieces",
+        [
+            *("-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(audio)),
+            *("-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"),
+            *(("-af", chain) if chain else ()),
+            *AAC_ARGS,
+            *("-movflags", "+faststart", "-shortest", str(out)),
+        ],
+        what=f"join {len(pieces)} pieces and lay the sound on {out.name}",
     )
     listing.unlink(missing_ok=True)
     return out
