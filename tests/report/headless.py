@@ -53,7 +53,7 @@ def render(page: Path, tmp: Path, width: int = 1280, height: int = 1600) -> Rend
     shot = tmp / "screenshot.png"
     url = page.resolve().as_uri()
     first = _chromium([f"--window-size={width},{height}", f"--screenshot={shot}", url], tmp)
-    second = _chromium(["--dump-dom", url], tmp)
+    second = _chromium([f"--window-size={width},{height}", "--dump-dom", url], tmp)
     return Rendered(
         screenshot=shot,
         dom=second.stdout,

@@ -140,3 +140,57 @@ def test_a_journal_without_manifest_says_the_relay_has_not_run(
     assert "the routed relay has not" in html
     # The journal still gives the storyboard its images, and provenance its rows.
     assert html.count('<img src="data:image/jpeg') == 2 * len(SHOT_IDS)
+
+
+_MEASURE = (
+    "<script>document.body.setAttribute('data-overflow', String("
+    "document.documentElement.scrollWidth - window.innerWidth));</script></body>"
+)
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_the_page_has_no_horizontal_scroll_at_phone_and_desktop_width(
+    report: Path, tmp_path: Path, width: int
+) -> None:
+    need_chromium()
+    page = tmp_path / "measured.html"
+    page.write_text(report.read_text(encoding="utf-8").replace("</body>", _MEASURE))
+    shown = render(page, tmp_path, width=width, height=1600)
+    assert shown.console == []
+    assert 'data-overflow="0"' in shown.dom, re.findall(r'data-overflow="[^"]*"', shown.dom)
+    with Image.open(shown.screenshot) as img:  # kept in the test's tmp_path to look at
+        assert img.size == (width, 1600)
+
+
+def test_summary_header_badges_palette_and_gantt_legend(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    summary = html[html.index('id="summary"') : html.index("</dl>")]
+    for fact in ("Status", "Cost", "Models", "Last run", "Cut"):
+        assert f"<dt>{fact}</dt>" in summary
+    assert "done" in summary and 'id="cut-link"' in summary and "final.mp4" in summary
+    assert html.count('class="badge model"') == len(SHOT_IDS)
+    assert html.count('class="badge time"') == len(SHOT_IDS)
+    assert "00:00.00 to " in html
+    assert 'id="gantt-legend"' in html and "failed (red outline)" in html
+
+
+def test_plan_only_report_labels_keyframes_and_never_prints_none(fresh_project: Path) -> None:
+    html = write_report(fresh_project).read_text(encoding="utf-8")
+    assert ">None<" not in html and "None" not in re.sub(r"<[^>]+>", " ", html)
+    continued = html.count("first frame (previous shot&#x27;s last)")
+    assert continued == sum(
+        1 for line in fresh_project.read_text().splitlines() if "continues_previous: true" in line
+    )
+    assert "keyframe: not made yet" in html
+    assert "plan only: nothing has run" in html and 'id="keys"' in html
+
+
+def test_palette_swatches_show_the_style_colours(fresh_project: Path) -> None:
+    text = fresh_project.read_text().replace(
+        "characters:", 'style: {palette: ["#1b2a4a", "#f2a541"]}\ncharacters:', 1
+    )
+    fresh_project.write_text(text)
+    html = write_report(fresh_project).read_text(encoding="utf-8")
+    summary = html[html.index('id="summary"') : html.index("</dl>")]
+    assert "<dt>Palette</dt>" in summary
+    assert 'style="background:#1b2a4a"' in summary and 'style="background:#f2a541"' in summary

@@ -21,6 +21,7 @@ from shotrelay.engine.readonly import RunRow, read_journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.engine.workspace import Workspace, workspace_for
 from shotrelay.errors import ShotrelayError
+from shotrelay.report.keys import KeyOffer
 from shotrelay.route.plan import RoutePlan
 from shotrelay.spec.loader import load_project
 from shotrelay.spec.models import Project
@@ -71,6 +72,8 @@ class ReportData(BaseModel):
     plan: RoutePlan | None
     plan_error: str = ""
     plan_source: str = "routed on the providers available now"
+    #: Beside the plan, what keys would buy (None when the plan could not be made).
+    offer: KeyOffer | None = None
     manifest: dict[str, Any] | None
     jobs: list[JobRow]
     events: list[EventRow]
@@ -184,6 +187,24 @@ def _plan(ws: Workspace) -> tuple[RoutePlan | None, str, str]:
         return None, str(exc), _FRESH
 
 
+def _offer(ws: Workspace, plan: RoutePlan | None) -> KeyOffer | None:
+    """The plan on every provider of the catalog beside ``plan`` (see report/keys.py)."""
+    from shotrelay.catalog import load_catalog
+    from shotrelay.providers.registry import load_providers
+    from shotrelay.report.keys import key_offer
+    from shotrelay.route.router import route_project
+
+    if plan is None:
+        return None
+    everywhere: RoutePlan | str
+    try:
+        project = load_project(ws.project_file, check_files=False)
+        everywhere = route_project(project, load_catalog().models)
+    except ShotrelayError as exc:
+        everywhere = str(exc)
+    return key_offer(plan, everywhere, load_providers())
+
+
 def gather(
     project_path: Path | str, *, workdir: Path | str | None = None, route: bool = True
 ) -> ReportData:
@@ -217,6 +238,7 @@ def gather(
         plan=plan,
         plan_error=plan_error,
         plan_source=plan_source,
+        offer=_offer(ws, plan) if route else None,
         manifest=manifest,
         jobs=jobs,
         events=events,

@@ -11,6 +11,7 @@ from shotrelay.edit.record import CutRecord
 from shotrelay.report.data import JobSpan, ReportData
 from shotrelay.report.gantt import gantt_svg
 from shotrelay.report.images import data_uri
+from shotrelay.report.summary import card_badges, gantt_legend, shot_starts
 
 __all__ = [
     "budget_section",
@@ -109,6 +110,7 @@ def _made(data: ReportData, shot_id: str, stage: str) -> str | None:
 def storyboard_section(data: ReportData) -> str:
     """A card per shot: keyframe, the take in the cut, duration and what it shows."""
     clips = cut_clips(data)
+    starts = shot_starts(data.project)
     cards = []
     for shot in data.project.shots:
         stages = data.stages(shot.id)
@@ -118,7 +120,7 @@ def storyboard_section(data: ReportData) -> str:
             next((s["artifact"] for s in stages if s["stage"] == "keyframe"), None),
         )
         key = key or _made(data, shot.id, "keyframe")
-        if key is None:
+        if key is None and shot.continues_previous:
             first, key = "first frame (previous shot's last)", _made(data, shot.id, "handoff")
         pictures = []
         for title, digest in ((first, key), ("chosen take", clips.get(shot.id))):
@@ -133,11 +135,12 @@ def storyboard_section(data: ReportData) -> str:
                     f'<figure class="empty"><div>{e(title)}: not made yet</div></figure>'
                 )
         what = " ".join(x for x in (shot.subject, shot.action) if x)
+        badges = card_badges(data, shot, starts[shot.id])
         cards.append(
             f'<article class="card" id="shot-{e(shot.id)}" data-shot="{e(shot.id)}">'
             f"<h3>{e(shot.id)} <small>{e(shot.role.value)} · {shot.duration:g} s · "
             f"{e(shot.framing.value)} · {e(shot.camera.value)}</small></h3>"
-            f'<div class="pics">{"".join(pictures)}</div><p>{e(what)}</p>'
+            f'{badges}<div class="pics">{"".join(pictures)}</div><p>{e(what)}</p>'
             + "".join(f'<p class="line">{e(d.speaker)}: “{e(d.line)}”</p>' for d in shot.dialogue)
             + "</article>"
         )
@@ -185,7 +188,7 @@ def _stage_rows(data: ReportData, shot_id: str) -> list[str]:
                 f"<td>{e(_usd(st.cost.usd))}<br><small>{e(st.cost.label)}</small></td>"
                 f"<td>{e(_usd(rec['actual_usd'] if rec else None))}</td>"
                 f"<td>{e(_secs(st.seconds))}</td>"
-                f"<td>{e(_secs(span.end - span.start) if span else None)}</td>"
+                f"<td>{e(_secs(span.end - span.start if span else None))}</td>"
                 f'<td class="state {e(state)}">{e(state)}</td>'
                 "</tr>"
             )
@@ -205,13 +208,13 @@ def shots_section(data: ReportData) -> str:
         "<th>State</th></tr>"
     )
     blocks = [
-        f'<h3 id="route-{e(s.id)}">{e(s.id)}</h3><table class="stages">{head}'
-        f"{''.join(_stage_rows(data, s.id))}</table>"
+        f'<h3 id="route-{e(s.id)}">{e(s.id)}</h3><div class="scroll"><table class="stages">'
+        f"{head}{''.join(_stage_rows(data, s.id))}</table></div>"
         for s in data.project.shots
     ]
     notes = "".join(f"<li>{e(n)}</li>" for n in [*data.plan.notes, *data.plan.trades])
     return (
-        f'<section id="shots"><h2>Routing: every shot and stage</h2>'
+        f'<section id="shots"><h2>Routing: every shot and stage (the plan that runs)</h2>'
         f"<p>Policy {e(data.plan.policy)}, {e(data.plan_source)}.</p>"
         f"{'<ul>' + notes + '</ul>' if notes else ''}{''.join(blocks)}</section>"
     )
@@ -225,7 +228,8 @@ def schedule_section(data: ReportData) -> str:
         for r in data.runs
     )
     return (
-        f'<section id="schedule"><h2>Schedule</h2>{gantt_svg(data.spans)}'
+        f'<section id="schedule"><h2>Schedule</h2>{gantt_legend(data.spans)}'
+        f'<div class="scroll">{gantt_svg(data.spans)}</div>'
         f"{'<ul>' + runs + '</ul>' if runs else ''}</section>"
     )
 
@@ -273,5 +277,5 @@ def provenance_section(data: ReportData) -> str:
     )
     return (
         '<section id="provenance"><h2>Provenance</h2>'
-        f'<table class="prov">{head}{"".join(rows)}</table></section>'
+        f'<div class="scroll"><table class="prov">{head}{"".join(rows)}</table></div></section>'
     )
