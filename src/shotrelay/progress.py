@@ -125,7 +125,8 @@ class RunView:
         if event.kind == "progress":
             task = self.tasks.get(event.stage)
             if self.progress is not None and task is not None:
-                self.progress.update(task, note=f"{event.shot_id}: {event.state}")
+                done = f" {event.progress:.0%}" if event.progress is not None else ""
+                self.progress.update(task, note=f"{event.shot_id}: {event.state}{done}")
             return
         if event.kind == "state" and not final:
             return

@@ -161,3 +161,27 @@ def test_sigkill_mid_submission_then_rerun_adopts_the_prompt_without_sending_it_
     assert adopted and sent["prompt_id"] in adopted[-1].message
     journal.close()
     assert (workspace_for(project).out / "final.mp4").is_file()
+
+
+def test_websocket_progress_reaches_the_runs_progress_events(
+    tmp_path: Path, comfy: FakeComfy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    comfy_env(monkeypatch, comfy.url)
+    monkeypatch.setenv("SHOTRELAY_COMFYUI_POLL_S", "0.02")
+    monkeypatch.chdir(tmp_path)
+    comfy.run_steps = 30
+    project = tmp_path / "film" / "project.yaml"
+    project.parent.mkdir()
+    project.write_text(KILL_PROJECT)
+    seen: list[float] = []
+
+    def on_event(event: object) -> None:
+        value = getattr(event, "progress", None)
+        kind, stage = getattr(event, "kind", ""), getattr(event, "stage", "")
+        if kind == "progress" and stage == "generate" and value is not None:
+            seen.append(float(value))
+
+    result = run(project, auto_approve=True, priors_only=True, on_event=on_event)
+    assert result.status == "done", result.message
+    assert seen and all(0 < v <= 1 for v in seen), seen
+    assert seen == sorted(seen)  # sampler steps only go forward
