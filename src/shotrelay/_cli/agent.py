@@ -29,7 +29,7 @@ def mcp(
     """Serve the production to an AI agent as MCP tools and resources (stdio by default)."""
     from shotrelay.agent import serve
 
-    if http:  # stdout is the protocol on stdio: say nothing there
-        where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/mcp"
-        err.print(f"shotrelay MCP server at {where}  (Ctrl-C stops it)", highlight=False)
-    serve(root, transport="http" if http else "stdio", host=host, port=port)
+    def listening(url: str) -> None:  # on stderr: on stdio, stdout is the protocol
+        err.print(f"shotrelay MCP server at {url}  (Ctrl-C stops it)", highlight=False)
+
+    serve(root, transport="http" if http else "stdio", host=host, port=port, on_listen=listening)

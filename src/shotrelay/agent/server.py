@@ -4,6 +4,7 @@ HTTP on loopback."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -47,8 +48,10 @@ def serve(
     transport: Literal["stdio", "http"] = "stdio",
     host: str = "127.0.0.1",
     port: int = 8766,
+    on_listen: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until the client goes away: stdio, or streamable HTTP on a loopback address."""
+    """Serve until the client goes away: stdio, or streamable HTTP on a loopback address
+    (``on_listen`` is told its URL)."""
     if transport == "http" and not _loopback(host):
         raise SpecError(
             f"{host!r} is not a loopback address",
@@ -59,6 +62,8 @@ def serve(
     if transport == "stdio":
         server.run("stdio")
     else:
+        if on_listen is not None:
+            on_listen(f"http://{host if ':' not in host else f'[{host}]'}:{port}/mcp")
         server.run("streamable-http", host=host, port=port)
 
 
