@@ -64,6 +64,7 @@ class FakeComfy:
     failures: list[Failure] = field(default_factory=list)
     interrupted: list[str] = field(default_factory=list)
     number: int = 0
+    crash_mid_job: int = 0  # restarts to play, each on the next running job's first step
     counter: int = 0
 
     def __post_init__(self) -> None:
@@ -301,6 +302,12 @@ class FakeComfy:
                 events: list[tuple[str, dict[str, Any]]] = [
                     ("execution_start", {"prompt_id": job.prompt_id, "timestamp": 1000})
                 ]
+            elif job is not None and self.crash_mid_job > 0:
+                self.crash_mid_job -= 1  # the server dies during the job and comes back empty
+                self.pending.clear()
+                self.running, job = None, None
+                self.history.clear()
+                events = []
             elif job is not None and not self.hold.is_set():
                 job.steps += 1
                 events = [

@@ -185,3 +185,23 @@ def test_websocket_progress_reaches_the_runs_progress_events(
     assert result.status == "done", result.message
     assert seen and all(0 < v <= 1 for v in seen), seen
     assert seen == sorted(seen)  # sampler steps only go forward
+
+
+def test_a_server_restart_mid_job_is_sent_again_under_the_same_id_and_the_run_ends(
+    tmp_path: Path, comfy: FakeComfy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    comfy_env(monkeypatch, comfy.url)
+    monkeypatch.chdir(tmp_path)
+    comfy.crash_mid_job = 1
+    project = tmp_path / "film" / "project.yaml"
+    project.parent.mkdir()
+    project.write_text(KILL_PROJECT)
+    result = run(project, auto_approve=True, priors_only=True, hooks=EngineHooks(sleep=_no_wait))
+    assert result.status == "done", (result.message, result.failures)
+    ids = [p["prompt_id"] for p in comfy.prompts]
+    assert len(ids) == 2 and ids[0] == ids[1]  # forgotten by the server, so free to reuse
+    journal = Journal(workspace_for(project).journal)
+    (row,) = [r for r in journal.jobs() if r.provider == "comfyui"]
+    failed = [e.message for e in journal.events(job_key=row.key) if "no longer knows" in e.message]
+    journal.close()
+    assert failed, "the lost job was not reported"
