@@ -43,8 +43,8 @@ def test_bad_input_names_the_field_and_the_fix(tmp_path: Path) -> None:
         ],
     )
     outside, absolute, missing, deadline, stars, preset, take, shot, again = said
-    for text in (outside, absolute):
-        assert "project: " in text and "is outside the folder this server works in" in text
+    for text, given in ((outside, "../elsewhere"), (absolute, "/etc")):
+        assert f"{given}: project: outside the folder this server works in" in text
         assert "fix: name a path under that folder" in text
     assert "no such project" in missing and "fix: call init" in missing
     assert "deadline: 'tomorrowish' is neither a date-time nor a duration" in deadline

@@ -26,7 +26,8 @@ class Root:
         full = (path if path.is_absolute() else self.folder / path).resolve()
         if not full.is_relative_to(self.folder):
             raise SpecError(
-                f"{given!r} is outside the folder this server works in ({self.folder})",
+                f"outside the folder this server works in ({self.folder})",
+                file=given,
                 field=field,
                 fix="name a path under that folder, or start `shotrelay mcp --root` higher up",
             )

@@ -55,7 +55,7 @@ def serve(
     if transport == "http" and not _loopback(host):
         raise SpecError(
             f"{host!r} is not a loopback address",
-            field="--host",
+            file="--host",
             fix="use 127.0.0.1, ::1 or localhost: the tools act on this machine's files",
         )
     server = build_server(root)
