@@ -176,19 +176,43 @@ class _Stage:
 
     def render(self, frame: _Frame) -> NDArray[np.uint8]:
         """One output frame, with any previs overlay laid back in screen space."""
+        return self.dress(self.scene(frame))
+
+    def scene(self, frame: _Frame) -> NDArray[np.uint8]:
+        """What the camera sees through ``frame``, without the overlay."""
         if frame.subject is None:
-            rgb = np.asarray(self.look(self.canvas, frame.background))
-        else:
-            background, mask = self.subject_layers()
-            back = self.look(background, frame.background)
-            front = self.look(self.canvas, frame.subject)
-            alpha = self.look(mask, frame.subject)
-            rgb = np.asarray(Image.composite(front, back, alpha))
+            return np.asarray(self.look(self.canvas, frame.background))
+        background, mask = self.subject_layers()
+        back = self.look(background, frame.background)
+        front = self.look(self.canvas, frame.subject)
+        alpha = self.look(mask, frame.subject)
+        return np.asarray(Image.composite(front, back, alpha))
+
+    def dress(self, rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+        """``rgb`` with the previs guides and caption laid on (when the still had them)."""
         if self.overlay is not None:
             rgb = rgb.copy()
             where, pixels = self.overlay
             rgb[where] = pixels[where]
         return rgb
+
+
+@dataclass(frozen=True)
+class _Blend:
+    """The lead-in of a continued shot: the previous shot's last frame dissolving into this
+    shot's own framing over the first ``frames`` frames, this shot's overlay on top."""
+
+    stage: _Stage
+    lead: _Stage
+    frames: int
+
+    def render(self, i: int, frame: _Frame) -> NDArray[np.uint8]:
+        if i >= self.frames:
+            return self.stage.render(frame)
+        a = _ease(i / self.frames)
+        own = self.stage.scene(frame).astype(np.float32)
+        was = self.lead.scene(_Frame(View())).astype(np.float32)
+        return self.stage.dress((was * (1 - a) + own * a).round().astype(np.uint8))
 
 
 def _frames(stage: _Stage, plan: list[_Frame]) -> Iterator[NDArray[np.uint8]]:
@@ -223,11 +247,25 @@ def animate(
     seed: int | None = None,
     layout: Layout | None = None,
     direction: int = 1,
+    lead_in: Image.Image | None = None,
+    lead_seconds: float = 0.5,
 ) -> Path:
-    """Write ``round(seconds * fps)`` frames of ``move`` over ``still`` as H.264 MP4."""
+    """Write ``round(seconds * fps)`` frames of ``move`` over ``still`` as H.264 MP4.
+
+    With ``lead_in`` (a continued shot: the previous shot's last frame, its overlay lifted
+    off), the clip starts on that frame and dissolves into ``still``'s framing over
+    ``lead_seconds`` (at most a third of the shot), ``still``'s caption on every frame.
+    """
     n = frame_count(seconds, fps)
     stage = _Stage(still, width, height, layout)
+    plan = views(move, n, seed=seed, direction=direction)
     with VideoWriter(out, width=width, height=height, fps=fps) as writer:
-        for rgb in _frames(stage, views(move, n, seed=seed, direction=direction)):
-            writer.write(rgb)
+        if lead_in is None:
+            for rgb in _frames(stage, plan):
+                writer.write(rgb)
+        else:
+            lead = max(1, min(round(lead_seconds * fps), n // 3))
+            blend = _Blend(stage, _Stage(lead_in, width, height, None), lead)
+            for i, frame in enumerate(plan):
+                writer.write(blend.render(i, frame))
     return Path(out)

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from shotrelay.spec.models import Shot
 
-__all__ = ["caption_lines", "draw_overlay", "fill_holes"]
+__all__ = ["caption_lines", "draw_overlay", "fill_holes", "lift_overlay"]
 
 _GUIDE = (235, 235, 235, 255)
 _STRIP = (12, 12, 12, 255)
@@ -47,6 +47,19 @@ def draw_overlay(width: int, height: int, lines: Sequence[str]) -> Image.Image:
             xy = (pad, height - strip + pad // 2 + i * size)
             draw.text(xy, _fit(text, font, width - 2 * pad), font=font, fill=_TEXT)
     return layer
+
+
+def lift_overlay(rgb: NDArray[np.uint8]) -> NDArray[np.uint8] | None:
+    """A previs-made frame without its guides and caption strip (wherever the caption's
+    text fell in it), or None when the frame shows no caption strip (not a previs frame)."""
+    h, w = rgb.shape[:2]
+    strip = max(14, round(h * 0.11))
+    bottom = rgb[h - 1].astype(np.int16)
+    if np.abs(bottom - np.array(_STRIP[:3], np.int16)).mean() > 8:
+        return None
+    mask = np.asarray(draw_overlay(w, h, []))[..., 3] > 0
+    mask[h - strip :] = True
+    return fill_holes(rgb, mask)
 
 
 def fill_holes(rgb: NDArray[np.uint8], mask: NDArray[np.bool_]) -> NDArray[np.uint8]:

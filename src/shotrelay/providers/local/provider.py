@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 from pydantic import ValidationError
 
@@ -21,6 +22,7 @@ from shotrelay.errors import InvalidInput, ProviderError, ShotrelayError
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
 from shotrelay.providers.local import finishing
 from shotrelay.providers.local.camera import animate
+from shotrelay.providers.local.overlay import lift_overlay
 from shotrelay.providers.local.previs import read_layout, render_previs, save_previs
 from shotrelay.providers.local.tts import synthesize
 from shotrelay.spec.models import Shot
@@ -194,7 +196,13 @@ def _camera(request: JobRequest, folder: Path) -> Output:
     shot = _shot(request)
     move = CameraMove(request.params.camera or shot.camera)
     source = request.inputs.get("first_frame")
-    if source is None:  # text-to-video: draw the keyframe first
+    lead_in = None
+    if source is not None and shot.continues_previous:
+        # the previous shot's last frame: start on it, then this shot's own framing and
+        # caption (drawn here), never more of the previous shot with its caption burned in
+        lead_in = _handed_over(Path(source))
+        source = None
+    if source is None:  # text-to-video, or a continued shot: draw the keyframe first
         source, _, _ = _previs(request, folder)
     layout = read_layout(Path(source)) if Path(source).suffix.lower() == ".png" else None
     action = f"{shot.action} {request.prompt}".lower()
@@ -211,8 +219,17 @@ def _camera(request: JobRequest, folder: Path) -> Output:
             seed=request.seed,
             layout=layout,
             direction=direction,
+            lead_in=lead_in,
         )
     return out, "video/mp4", {"camera": move.value, "frames": round(seconds * fps)}
+
+
+def _handed_over(frame: Path) -> Image.Image:
+    """The previous shot's last frame, its previs guides and caption lifted off if any."""
+    with Image.open(frame) as img:
+        rgb = np.asarray(img.convert("RGB"))
+    lifted = lift_overlay(rgb)
+    return Image.fromarray(rgb if lifted is None else lifted)
 
 
 def _grade(request: JobRequest, folder: Path) -> Output:
