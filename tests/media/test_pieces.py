@@ -72,3 +72,51 @@ def test_a_recut_renders_only_what_the_change_touches(
     assert len(conformed) == 2 and "c0.mp4" not in " ".join(conformed)  # shots 2 and 3 only
     assert ran.count("render a transition") == 1
     assert probe(tmp_path / "recut.mp4").frames == 66  # the dip now overlaps 6 frames
+
+
+def _packets(path: Path) -> list[bytes]:
+    import av
+
+    with av.open(str(path)) as container:
+        return [bytes(p) for p in container.demux(container.streams.video[0]) if p.size]
+
+
+def test_a_clip_already_in_the_cut_format_joins_by_stream_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A local render at the cut's size, rate and length is not encoded a second time."""
+    import shotrelay.media.pieces as pieces
+
+    ready = write_video(tmp_path / "ready.mp4", ramp_frames(FPS, 160, 90), fps=FPS)
+    other = write_video(tmp_path / "other.mp4", ramp_frames(FPS, 320, 180), fps=FPS)  # larger
+    ran: list[str] = []
+    real = pieces.get_backend()
+
+    class Counting:
+        def run(self, args: list[str], *, what: str) -> str:
+            ran.append(what)
+            return real.run(args, what=what)
+
+    monkeypatch.setattr(pieces, "get_backend", lambda: Counting())
+    cache = tmp_path / "cache"
+    segs = [Segment(path=ready, seconds=1), Segment(path=other, seconds=1)]
+    out = concat_cached(segs, tmp_path / "cut.mp4", cache=cache, **SIZE)
+    assert "copy ready.mp4" in ran and "conform ready.mp4" not in ran
+    assert "conform other.mp4" in ran
+    body = next(cache.glob("*-body.mp4"), None)
+    copied = [p for p in cache.glob("*-body.mp4") if _packets(p) == _packets(ready)]
+    assert body is not None and len(copied) == 1  # the very same coded pictures
+    info = probe(out)
+    assert info.frames == 2 * FPS and (info.width, info.height) == (160, 90)
+    first = next(iter_frames(out))
+    assert float(np.abs(first.astype(int) - next(iter_frames(ready)).astype(int)).mean()) < 1.0
+
+
+def test_a_clip_of_another_length_is_conformed_not_copied(tmp_path: Path) -> None:
+    ready = write_video(tmp_path / "ready.mp4", ramp_frames(FPS, 160, 90), fps=FPS)
+    cache = tmp_path / "cache"
+    out = concat_cached(
+        [Segment(path=ready, seconds=1.5)], tmp_path / "cut.mp4", cache=cache, **SIZE
+    )
+    assert probe(out).frames == round(1.5 * FPS)  # the last frame held, so encoded
+    assert all(_packets(p) != _packets(ready) for p in cache.glob("*-body.mp4"))

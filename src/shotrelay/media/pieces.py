@@ -17,10 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import av
 
 from shotrelay.media.audio import loudnorm_filter, measure_loudness
 from shotrelay.media.backend import get_backend
@@ -149,6 +152,15 @@ def _conform(
     key = _key("conform", _file_hash(seg.path), frames, head, tail, shape)
     spans = {"head": (0, head), "body": (head, frames - tail), "tail": (frames - tail, frames)}
     paths = {name: cache / f"{key[:32]}-{name}.mp4" for name, (a, b) in spans.items() if b > a}
+    missing = not all(p.is_file() for p in paths.values())
+    if missing and set(paths) == {"body"} and _copyable(seg.path, frames, shape, cache):
+        # The clip is already what the cut would encode: its stream joins as it is.
+        part = paths["body"].with_suffix(".part.mp4")
+        get_backend().run(
+            ["-i", str(seg.path), "-map", "0:v:0", "-c:v", "copy", "-an", str(part)],
+            what=f"copy {seg.path.name}",
+        )
+        part.replace(paths["body"])
     if not all(p.is_file() for p in paths.values()):
         fps = shape.fps
         chain = video_chain(
@@ -169,6 +181,60 @@ def _conform(
         for path in paths.values():
             path.with_suffix(".part.mp4").replace(path)
     return paths.get("head"), paths.get("body"), paths.get("tail")
+
+
+def _copyable(path: Path, frames: int, shape: _Shape, cache: Path) -> bool:
+    """Whether a clip's video can join the cut as it is: H.264 yuv420p at the cut's size and
+    rate, exactly the frames the shot takes, and stream headers byte-identical to those of the
+    cut's own pieces (the same encoder and settings, e.g. the local renderers' clips)."""
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            ctx = stream.codec_context
+            found = (
+                ctx.name == "h264"
+                and str(ctx.pix_fmt) == "yuv420p"
+                and (ctx.width, ctx.height) == (shape.width, shape.height)
+                and stream.average_rate == shape.fps
+                and int(stream.frames or 0) == frames
+            )
+            headers = bytes(ctx.extradata or b"")
+    except (av.FFmpegError, OSError, IndexError):
+        return False
+    return found and headers == _headers(shape, cache)
+
+
+def _headers(shape: _Shape, cache: Path) -> bytes:
+    """The H.264 stream headers (avcC) the cut's encoder writes at this shape (cached)."""
+    path = cache / f"{_key('headers', shape)[:32]}-headers.bin"
+    with _HEADERS_LOCK:  # the shots are conformed side by side
+        if not path.is_file():
+            _write_headers(path, shape)
+        return path.read_bytes()
+
+
+_HEADERS_LOCK = threading.Lock()
+
+
+def _write_headers(path: Path, shape: _Shape) -> None:
+    probe_clip = path.with_suffix(f".{os.getpid()}.mp4")
+    fps = shape.fps
+    get_backend().run(
+        [
+            *("-f", "lavfi", "-i", f"color=c=black:s={shape.width}x{shape.height}:r={fps}:d=0.25"),
+            "-vf",
+            video_chain(width=shape.width, height=shape.height, fps=fps, frames=2, fit=shape.fit),
+            *video_codec_args(fps),
+            str(probe_clip),
+        ],
+        what="read the cut encoder's stream headers",
+    )
+    with av.open(str(probe_clip)) as container:
+        headers = bytes(container.streams.video[0].codec_context.extradata or b"")
+    probe_clip.unlink(missing_ok=True)
+    part = path.with_suffix(f".{os.getpid()}.part")
+    part.write_bytes(headers)
+    part.replace(path)
 
 
 def _transition(
