@@ -223,10 +223,10 @@ def test_cli_run_prints_the_uploads_before_the_gate_message(
     Image.new("RGB", (64, 64), "red").save(tmp_path / "mara.png")
     (tmp_path / "project.yaml").write_text(CLI_PROJECT)
     result = CliRunner().invoke(app, ["run", str(tmp_path), "--quiet"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # waiting at the gate (docs/terminal.md)
     lines = result.stdout.splitlines()
     assert lines[:2] == [
         "These local files will be sent:",
         "  mara.png -> runway (runway-gen4-image: hero, broll)",
     ]
-    assert lines[2].startswith("animatic ready at")
+    assert lines[2].startswith("gate: waiting for your approval")

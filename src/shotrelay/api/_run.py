@@ -19,7 +19,6 @@ from shotrelay.relay import abandon as _abandon
 from shotrelay.relay import approve as _approve
 from shotrelay.relay import pick as _pick
 from shotrelay.relay import redo as _redo
-from shotrelay.relay import run as _run
 from shotrelay.relay import status as _status
 from shotrelay.relay.studio import run_studio_projects
 from shotrelay.spec.vocabulary import Stage
@@ -60,9 +59,10 @@ def run_project(
     ``judge_with`` (a planner, ``name[:model]``) adds a VLM's view of every take;
     ``budget_usd``, ``preset`` and ``catalog_files`` route as ``route_file`` does;
     ``retakes`` overrides the file's re-take rounds for shots whose every take is defective."""
+    from shotrelay import relay  # looked up per call: tests stand fakes in for relay.run
     from shotrelay.catalog import load_catalog
 
-    return _run(
+    return relay.run(
         find_project_file(project),
         catalog=load_catalog(catalog_files) if catalog_files else None,
         budget_usd=budget_usd,
