@@ -3,7 +3,9 @@ Wan, Pika, FLUX, RIFE/FILM, lip sync, upscalers).
 
 The model's ``api_model`` (or its per-task ``endpoints`` entry) is the fal endpoint id. Field
 names differ per endpoint family; ``fal_families.yaml`` says which input goes in which field.
-Local files are inlined as ``data:`` URIs (fal accepts them for ``*_url`` fields).
+Local files are inlined as ``data:`` URIs (fal accepts them for ``*_url`` fields) up to
+10 MB; larger ones go to fal storage first (initiate, PUT to the signed URL, send the file
+URL), the flow of fal-client's ``upload_file(repository="fal")``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 from ruamel.yaml import YAML
@@ -26,13 +30,14 @@ from shotrelay.errors import (
 )
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
+from shotrelay.providers.fal_errors import detail_types, fal_error_kind
 from shotrelay.providers.http import (
     HttpCall,
     RemoteOutput,
-    data_uri,
     error_detail,
     looks_like_moderation,
 )
+from shotrelay.providers.http.uploads import Staged, UploadingProvider, media_type
 from shotrelay.providers.reconcile import (
     SKEW_S,
     Candidate,
@@ -47,38 +52,6 @@ from shotrelay.providers.reconcile import (
 from shotrelay.spec.vocabulary import Task
 
 __all__ = ["FalFamily", "FalProvider", "fal_error_kind", "fal_family", "families"]
-
-#: fal's model error ``type`` for a refusal (https://docs.fal.ai/model-apis/errors).
-_REFUSAL = "content_policy_violation"
-#: fal model error types that mean the inputs were refused (same page): fix the input or
-#: fall back; sending them again fails the same way.
-_INPUT_TYPES = frozenset({
-    "image_too_small", "image_too_large", "image_load_error", "file_download_error",
-    "face_detection_error", "file_too_large", "greater_than", "greater_than_equal",
-    "less_than", "less_than_equal", "multiple_of", "sequence_too_short", "sequence_too_long",
-    "one_of", "feature_not_supported", "invalid_archive", "archive_file_count_below_minimum",
-    "archive_file_count_exceeds_maximum", "audio_duration_too_long",
-    "audio_duration_too_short", "unsupported_audio_format", "unsupported_image_format",
-    "unsupported_video_format", "video_duration_too_long", "video_duration_too_short",
-    "no_media_generated", "missing", "string_type", "value_error",
-})  # fmt: skip
-
-
-def _detail_types(body: Any) -> list[str]:
-    detail = body.get("detail") if isinstance(body, dict) else None
-    items = detail if isinstance(detail, list) else []
-    return [str(item.get("type") or "") for item in items if isinstance(item, dict)]
-
-
-def fal_error_kind(error_type: str, detail_types: list[str]) -> type[ProviderError] | None:
-    """The class for fal's own error codes: a ``content_policy_violation`` anywhere is a
-    refusal; a model validation type is invalid input; None when no code says."""
-    types = [t for t in (error_type, *detail_types) if t]
-    if _REFUSAL in types:
-        return Rejected
-    if any(t in _INPUT_TYPES for t in types):
-        return InvalidInput
-    return None
 
 
 class FalFamily(BaseModel):
@@ -128,7 +101,7 @@ def fal_family(endpoint: str) -> FalFamily:
     return next(f for f in families() if f.match in low)
 
 
-class FalProvider(ListingHttpProvider):
+class FalProvider(UploadingProvider, ListingHttpProvider):
     """fal.ai queue: submit to ``queue.fal.run/{endpoint}``, poll ``status_url``, read
     ``response_url``, cancel with ``cancel_url``. A lost submission answer is looked up in
     the platform API's requests-by-endpoint listing (``api.fal.ai/v1``)."""
@@ -137,16 +110,58 @@ class FalProvider(ListingHttpProvider):
     key_env: ClassVar[str] = "FAL_KEY"
     default_base_url: ClassVar[str] = "https://queue.fal.run"
     default_platform_url: ClassVar[str] = "https://api.fal.ai/v1"
+    #: fal's storage API (fal-client's ``REST_URL``).
+    default_rest_url: ClassVar[str] = "https://rest.fal.ai"
     server_filtered: ClassVar[bool] = True
     #: The listing shows a request once it ends: absent after this long means never accepted.
     settle_s: ClassVar[float] = 2 * 3600.0
 
     def __init__(
-        self, *, platform_url: str | None = None, clock: Clock | None = None, **kwargs: Any
+        self,
+        *,
+        platform_url: str | None = None,
+        rest_url: str | None = None,
+        clock: Clock | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._platform_url = platform_url
+        self._rest_url = rest_url
         self._clock = clock
+
+    @property
+    def rest_url(self) -> str:
+        """fal's storage API: the argument, else ``SHOTRELAY_FAL_REST_URL``, else public."""
+        setting = self._credentials.setting("SHOTRELAY_FAL_REST_URL")
+        return (self._rest_url or setting or self.default_rest_url).rstrip("/")
+
+    async def upload(self, path: Path, *, role: str, model: str) -> str:
+        """``POST /storage/upload/initiate?storage_type=gcs`` (file name and type), then the
+        bytes PUT to the signed ``upload_url``; the answer's ``file_url`` is the input."""
+        ctype = media_type(path)
+        what = "POST /storage/upload/initiate"
+        started = await self.send(
+            HttpCall(
+                url=f"{self.rest_url}/storage/upload/initiate",
+                params={"storage_type": "gcs"},
+                body={"file_name": path.name, "content_type": ctype},
+                headers={"Accept": "application/json"},
+            ),
+            model=model,
+        )
+        file_url = self.answer_field(started, "file_url", what=what, model=model)
+        target = self.answer_field(started, "upload_url", what=what, model=model)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"{role}: cannot read {path}: {exc.strerror}") from None
+        headers = {"Content-Type": ctype}
+        if urlsplit(str(target)).netloc == urlsplit(self.rest_url).netloc:
+            headers = self._headers(headers, model=model)  # fal's own host: as the SDK does
+        await self.send_to_storage(
+            "PUT", str(target), content=raw, headers=headers, role=role, model=model
+        )
+        return str(file_url)
 
     @property
     def platform_url(self) -> str:
@@ -157,8 +172,10 @@ class FalProvider(ListingHttpProvider):
     def auth_headers(self, key: Secret) -> dict[str, str]:
         return {"Authorization": f"Key {key.reveal()}"}
 
-    def request_body(self, request: JobRequest) -> dict[str, Any]:
-        """The endpoint's JSON input for ``request`` in its family's field names."""
+    def request_body(self, request: JobRequest, staged: Staged | None = None) -> dict[str, Any]:
+        """The endpoint's JSON input for ``request`` in its family's field names
+        (``staged``: the fal storage URLs of uploaded inputs)."""
+        staged = staged or {}
         endpoint = request.model.endpoint(request.task)
         fam = fal_family(endpoint)
         params = request.params
@@ -167,13 +184,11 @@ class FalProvider(ListingHttpProvider):
             body["prompt"] = request.prompt
         for role, field in fam.inputs.items():
             if role in request.inputs:
-                body[field] = data_uri(request.inputs[role], max_bytes=self.inline_limit, role=role)
+                body[field] = self.media(request, role, staged)
         for prefix, field in fam.lists.items():
             roles = sorted(r for r in request.inputs if r.startswith(prefix))
             if roles:
-                body[field] = [
-                    data_uri(request.inputs[r], max_bytes=self.inline_limit, role=r) for r in roles
-                ]
+                body[field] = [self.media(request, r, staged) for r in roles]
         listed = tuple(fam.lists)
         missing = [r for r in request.inputs if r not in fam.inputs and not r.startswith(listed)]
         if missing:
@@ -206,9 +221,9 @@ class FalProvider(ListingHttpProvider):
         body.update(params.fal_extra or {})
         return body
 
-    def build_submit(self, request: JobRequest) -> HttpCall:
+    def build_staged(self, request: JobRequest, staged: Staged) -> HttpCall:
         endpoint = request.model.endpoint(request.task).strip("/")
-        return HttpCall(url=endpoint, body=self.request_body(request))
+        return HttpCall(url=endpoint, body=self.request_body(request, staged))
 
     def parse_submit(self, body: Any, request: JobRequest) -> Handle:
         try:
@@ -235,7 +250,7 @@ class FalProvider(ListingHttpProvider):
         ``X-Fal-Error-Type`` (request errors) and ``X-Fal-Retryable``."""
         error_type = str(body.get("error_type") or "") if isinstance(body, dict) else ""
         error_type = error_type or str(headers.get("x-fal-error-type") or "")
-        kind = fal_error_kind(error_type, _detail_types(body))
+        kind = fal_error_kind(error_type, detail_types(body))
         if kind is not None:
             return kind
         retryable = str(headers.get("x-fal-retryable") or "").lower()
@@ -323,7 +338,9 @@ class FalProvider(ListingHttpProvider):
         items = body.get("items") if isinstance(body, dict) else None
         items = [i for i in items or [] if isinstance(i, dict)]
         endpoint = request.model.endpoint(request.task).strip("/")
-        want = {k: v for k, v in self.request_body(request).items() if k != "prompt"}
+        # Input URLs are not compared (an upload's URL differs each time): placeholders.
+        placeholders = dict.fromkeys(request.inputs, "")
+        want = {k: v for k, v in self.request_body(request, placeholders).items() if k != "prompt"}
         want["prompt"] = request.prompt
         found = [
             Candidate(str(item["request_id"]), parse_time(item.get("sent_at")))

@@ -3,23 +3,22 @@
 
 Input names differ per model; :data:`INPUT_NAMES` maps our input roles for the families the
 catalog uses, with ``image``/``last_frame``/``video``/``audio`` as the default. Local files go
-inline as ``data:`` URIs (Replicate accepts them; it advises its files API above a few MB).
+inline as ``data:`` URIs up to 256 KB; larger ones are uploaded to the files API first
+(``POST /v1/files``, multipart ``content``) and sent as the file's ``urls.get``, as the
+replicate SDK does for every file by default (``file_encoding_strategy="url"``).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, ClassVar
 
 from shotrelay.errors import ProviderError, Rejected, RemoteFailure, TransientError
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
-from shotrelay.providers.http import (
-    HttpCall,
-    RemoteOutput,
-    data_uri,
-    looks_like_moderation,
-)
+from shotrelay.providers.http import HttpCall, RemoteOutput, looks_like_moderation
+from shotrelay.providers.http.uploads import Staged, UploadingProvider
 from shotrelay.providers.reconcile import (
     Candidate,
     ListingHttpProvider,
@@ -53,26 +52,35 @@ def input_names(model: str) -> dict[str, str]:
     return next(names for prefix, names in INPUT_NAMES if model.startswith(prefix))
 
 
-class ReplicateProvider(ListingHttpProvider):
+class ReplicateProvider(UploadingProvider, ListingHttpProvider):
     """Replicate's HTTP API (``api.replicate.com``)."""
 
     name: ClassVar[str] = "replicate"
     key_env: ClassVar[str] = "REPLICATE_API_TOKEN"
     default_base_url: ClassVar[str] = "https://api.replicate.com"
+    #: Our cap, not Replicate's: the SDK uploads every file unless told to inline it.
+    inline_limit: ClassVar[int] = 256 * 1024
 
     def auth_headers(self, key: Secret) -> dict[str, str]:
         return {"Authorization": f"Bearer {key.reveal()}"}
 
-    def model_input(self, request: JobRequest) -> dict[str, Any]:
-        """The prediction's ``input`` object."""
+    async def upload(self, path: Path, *, role: str, model: str) -> str:
+        """``POST /v1/files`` with the file as the multipart ``content`` part; the answer's
+        ``urls.get`` is the input."""
+        answer = await self.send(HttpCall(url="/v1/files", files={"content": path}), model=model)
+        urls = self.answer_field(answer, "urls", what="POST /v1/files", model=model)
+        return str(self.answer_field(urls, "get", what="POST /v1/files", model=model))
+
+    def model_input(self, request: JobRequest, staged: Staged | None = None) -> dict[str, Any]:
+        """The prediction's ``input`` object (``staged``: uploaded inputs' file URLs)."""
+        staged = staged or {}
         model = request.model.endpoint(request.task).split(":")[0]
         names, params = input_names(model), request.params
         body: dict[str, Any] = {}
         if request.prompt:
             body["prompt"] = request.prompt
-        for role, path in request.inputs.items():
-            field = names.get(role, role)
-            body[field] = data_uri(path, max_bytes=self.inline_limit, role=role)
+        for role in request.inputs:
+            body[names.get(role, role)] = self.media(request, role, staged)
         if params.clip_seconds:
             body["duration"] = round(float(params.clip_seconds))
         if params.aspect and "first_frame" not in request.inputs:
@@ -84,16 +92,13 @@ class ReplicateProvider(ListingHttpProvider):
         body.update(params.replicate_extra or {})
         return body
 
-    def build_submit(self, request: JobRequest) -> HttpCall:
+    def build_staged(self, request: JobRequest, staged: Staged) -> HttpCall:
         ref = request.model.endpoint(request.task)
         model, _, version = ref.partition(":")
+        body = {"input": self.model_input(request, staged)}
         if version:
-            return HttpCall(
-                url="/v1/predictions", body={"version": version, "input": self.model_input(request)}
-            )
-        return HttpCall(
-            url=f"/v1/models/{model}/predictions", body={"input": self.model_input(request)}
-        )
+            return HttpCall(url="/v1/predictions", body={"version": version, **body})
+        return HttpCall(url=f"/v1/models/{model}/predictions", body=body)
 
     def parse_submit(self, body: Any, request: JobRequest) -> Handle:
         if not isinstance(body, dict) or not body.get("id"):
@@ -154,7 +159,7 @@ class ReplicateProvider(ListingHttpProvider):
         model, _, version = request.model.endpoint(request.task).partition(":")
         items = body.get("results") if isinstance(body, dict) else None
         items = [i for i in items or [] if isinstance(i, dict)]
-        want = self.model_input(request)
+        want = self.model_input(request, dict.fromkeys(request.inputs, ""))
         found = [
             Candidate(str(item["id"]), parse_time(item.get("created_at")))
             for item in items

@@ -2,7 +2,9 @@
 (the Magnific upscaler and ``enhance_frame_rate``) tasks, polled at ``/v1/tasks/{id}``.
 
 Fields go camelCase on the wire; every request carries ``X-Runway-Version``. Local inputs are
-inlined as ``data:`` URIs (the SDK's types document up to 5 MB for images and videos). Which
+inlined as ``data:`` URIs up to 5 MB (the SDK's documented cap); larger ones go through
+Runway's upload flow first (``POST /v1/uploads``, then the signed form POST, then the
+``runway://`` URI), as the SDK's ``uploads.create_ephemeral`` does. Which
 ratios and frame positions a model takes follow runwayml 5.24.0's request types, which the
 tests turn into schemas and check every body against. A failure code starting
 with ``SAFETY`` is a moderation refusal; ``THROTTLED`` means queued behind the account's
@@ -14,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from shotrelay.catalog.params import CallParams
@@ -27,7 +30,8 @@ from shotrelay.errors import (
 )
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
-from shotrelay.providers.http import HttpCall, HttpProvider, RemoteOutput, data_uri
+from shotrelay.providers.http import HttpCall, RemoteOutput
+from shotrelay.providers.http.uploads import Staged, UploadingProvider, media_type
 from shotrelay.spec.vocabulary import Task
 
 __all__ = [
@@ -76,8 +80,6 @@ _INPUT = ("ASSET.INVALID", "INPUT_PREPROCESSING")
 #: Runway's 400 for an empty credit balance carries no code, only its text (HTTP errors page:
 #: "a JSON response with an error member"); these words are the last resort for it.
 _NO_CREDITS = ("enough credits", "insufficient credits", "out of credits")
-_IMAGE_LIMIT = 5 * 1024 * 1024
-_VIDEO_LIMIT = 5 * 1024 * 1024
 
 
 def pick_ratio(width: float, height: float, choices: tuple[str, ...]) -> str:
@@ -119,18 +121,21 @@ def _frame_rate(params: CallParams) -> int:
     return min(FRAME_RATES, key=lambda r: abs(r - float(target)))
 
 
-class RunwayProvider(HttpProvider):
+class RunwayProvider(UploadingProvider):
     """Runway's developer API (``api.dev.runwayml.com``)."""
 
     name: ClassVar[str] = "runway"
     key_env: ClassVar[str] = "RUNWAYML_API_SECRET"
     default_base_url: ClassVar[str] = "https://api.dev.runwayml.com"
+    #: Inline ``data:`` URIs: 5 MB for images and videos (the SDK's types); above, uploads.
+    inline_limit: ClassVar[int] = 5 * 1024 * 1024
 
     def auth_headers(self, key: Secret) -> dict[str, str]:
         return {"Authorization": f"Bearer {key.reveal()}", "X-Runway-Version": API_VERSION}
 
-    def request_body(self, request: JobRequest) -> dict[str, Any]:
-        """Runway's JSON for ``request``."""
+    def request_body(self, request: JobRequest, staged: Staged | None = None) -> dict[str, Any]:
+        """Runway's JSON for ``request`` (``staged``: uploaded inputs' ``runway://`` URIs)."""
+        staged = staged or {}
         task, params, inputs = request.task, request.params, request.inputs
         model = request.model.endpoint(task)
         body: dict[str, Any] = {"model": model}
@@ -145,7 +150,7 @@ class RunwayProvider(HttpProvider):
         if task in (Task.IMAGE_TO_VIDEO, Task.TEXT_TO_VIDEO) and params.clip_seconds:
             body["duration"] = round(float(params.clip_seconds))
         if task is Task.IMAGE_TO_VIDEO:
-            first = self._image(request, "first_frame", required=True)
+            first = self._image(request, "first_frame", staged)
             if "last_frame" in inputs:
                 if model not in LAST_FRAME_MODELS:
                     raise self._error(
@@ -154,7 +159,7 @@ class RunwayProvider(HttpProvider):
                         " shot to a model with last_frame in the catalog",
                         request.model.id,
                     )
-                last = self._image(request, "last_frame")
+                last = self._image(request, "last_frame", staged)
                 body["promptImage"] = [
                     {"uri": first, "position": "first"},
                     {"uri": last, "position": "last"},
@@ -164,17 +169,21 @@ class RunwayProvider(HttpProvider):
         elif task in (Task.VIDEO_TO_VIDEO, *_FINISHING):
             if "video" not in inputs:
                 raise self._error(InvalidInput, f"{task} needs a video input", request.model.id)
-            body["videoUri"] = data_uri(inputs["video"], max_bytes=_VIDEO_LIMIT, role="video")
+            body["videoUri"] = self.media(request, "video", staged)
             if task is Task.VIDEO_TO_VIDEO and "reference_0" in inputs:
                 # aleph2 takes guidance images as keyframes (at 0..1 of the input's length).
-                body["keyframes"] = [{"uri": self._image(request, "reference_0"), "at": 0.0}]
+                guide = self._image(request, "reference_0", staged)
+                body["keyframes"] = [{"uri": guide, "at": 0.0}]
             if task is Task.INTERPOLATE:
                 body["targetFramerate"] = str(_frame_rate(params))
         elif task is Task.TEXT_TO_IMAGE:
             refs = sorted(r for r in inputs if r.startswith("reference_"))
             tags = list(params.reference_tags or prompt_tags(request.prompt))
             body["referenceImages"] = [
-                {"uri": self._image(request, role), "tag": tags[i] if i < len(tags) else f"ref{i}"}
+                {
+                    "uri": self._image(request, role, staged),
+                    "tag": tags[i] if i < len(tags) else f"ref{i}",
+                }
                 for i, role in enumerate(refs[:3])
             ]
             if not body["referenceImages"]:
@@ -185,19 +194,43 @@ class RunwayProvider(HttpProvider):
             body["contentModeration"] = {"publicFigureThreshold": params.public_figure_threshold}
         return body
 
-    def _image(self, request: JobRequest, role: str, *, required: bool = False) -> str:
-        path = request.inputs.get(role)
-        if path is None:
+    def _image(self, request: JobRequest, role: str, staged: Staged) -> str:
+        if role not in request.inputs:
             raise self._error(InvalidInput, f"{request.task} needs a {role}", request.model.id)
-        return data_uri(path, max_bytes=_IMAGE_LIMIT, role=role)
+        return self.media(request, role, staged)
 
-    def build_submit(self, request: JobRequest) -> HttpCall:
+    def build_staged(self, request: JobRequest, staged: Staged) -> HttpCall:
         path = _PATHS.get(request.task)
         if path is None:
             raise self._error(
                 InvalidInput, f"the adapter does not map task {request.task}", request.model.id
             )
-        return HttpCall(url=path, body=self.request_body(request))
+        return HttpCall(url=path, body=self.request_body(request, staged))
+
+    async def upload(self, path: Path, *, role: str, model: str) -> str:
+        """``POST /v1/uploads`` (filename, ``ephemeral``), then the file as multipart to the
+        signed ``uploadUrl`` with its ``fields``; the answer's ``runwayUri`` is the input."""
+        started = await self.send(
+            HttpCall(url="/v1/uploads", body={"filename": path.name, "type": "ephemeral"}),
+            model=model,
+        )
+        what = "POST /v1/uploads"
+        uri = self.answer_field(started, "runwayUri", what=what, model=model)
+        target = self.answer_field(started, "uploadUrl", what=what, model=model)
+        fields = started.get("fields") or {}
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"{role}: cannot read {path}: {exc.strerror}") from None
+        await self.send_to_storage(
+            "POST",
+            str(target),
+            data={str(k): str(v) for k, v in dict(fields).items()},
+            files={"file": (path.name, raw, media_type(path))},
+            role=role,
+            model=model,
+        )
+        return str(uri)
 
     def parse_submit(self, body: Any, request: JobRequest) -> Handle:
         if not isinstance(body, dict) or not body.get("id"):
