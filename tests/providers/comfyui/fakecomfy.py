@@ -64,6 +64,7 @@ class FakeComfy:
     failures: list[Failure] = field(default_factory=list)
     interrupted: list[str] = field(default_factory=list)
     number: int = 0
+    queued: int = 0  # prompts accepted into the queue
     crash_mid_job: int = 0  # restarts to play, each on the next running job's first step
     counter: int = 0
 
@@ -137,8 +138,9 @@ class FakeComfy:
             self.requests.append((request.method, request.url.path))
 
     async def post_prompt(self, request: Request) -> Response:
-        self._log(request)
+        # Logged once the body is read: a client gone before that sent no prompt.
         data = await request.json()
+        self._log(request)
         with self.lock:
             self.prompts.append(data)
         if "prompt" not in data:
@@ -162,6 +164,7 @@ class FakeComfy:
             self.number += 1
             outputs = [i for i, n in prompt.items() if NODES[n["class_type"]][2]]
             self.pending.append(Job(number, pid, prompt, extra, outputs))
+            self.queued += 1
         while self.hold_answer.is_set():  # queued; the answer never reaches the killed client
             await asyncio.sleep(0.01)
         return JSONResponse({"prompt_id": pid, "number": number, "node_errors": {}})
