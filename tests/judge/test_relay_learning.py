@@ -198,7 +198,7 @@ def test_run_retakes_on_the_command_line(
     from tests.judge.clips import DEFECTS
     from typer.testing import CliRunner
 
-    from shotrelay.api import _run
+    from shotrelay import relay
     from shotrelay.cli import app
 
     file = tmp_path / "takes.yaml"
@@ -207,7 +207,7 @@ def test_run_retakes_on_the_command_line(
         "  - {id: s1, duration: 2, subject: a kite, camera: pan-right, role: hero}\n"
     )
     cloud = Retakes("cloud", {1: DEFECTS["black"]})
-    real = _run._run
+    real = relay.run
 
     def offline(path: Path, **kw: Any) -> RunResult:  # the CLI's run, on fake providers
         given = kw.pop("hooks", None)
@@ -215,7 +215,7 @@ def test_run_retakes_on_the_command_line(
         kw |= {"providers": {"local": FakeProvider("local"), "cloud": cloud}, "catalog": Catalog()}
         return real(path, **kw, hooks=hooks(Cutter(), **retakes))
 
-    monkeypatch.setattr(_run, "_run", offline)
+    monkeypatch.setattr(relay, "run", offline)  # api.run_project looks relay.run up per call
     out = CliRunner().invoke(app, ["run", str(file), "--auto-approve", "-q", *option])
     assert out.exit_code == code, out.output
     assert len(cloud.submissions) == made
