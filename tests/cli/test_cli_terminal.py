@@ -120,6 +120,8 @@ def test_waiting_at_the_gate_has_its_own_exit_code(
     assert "gate: waiting for your approval" in stdout and "shotrelay approve" in stdout
     code, stdout, _ = invoke("run", "--help")
     assert "3 waiting at the structure gate" in " ".join(stdout.split())
+    code, stdout, _ = invoke("redo", str(tiny), "sea", "--stage", "generate")
+    assert code == 3 and "gate: waiting for your approval" in stdout
 
 
 def test_run_takes_routes_options(tiny: Path) -> None:

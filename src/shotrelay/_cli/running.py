@@ -210,6 +210,9 @@ def redo(
 
     with RunView(out) as view:
         result = api_redo(project, shot, stage, on_event=view, wait=wait)
+    if result.status == "awaiting_approval":
+        out.print(gate_outcome(result, project, False), highlight=False, soft_wrap=True)
+        raise typer.Exit(GATE_EXIT)
     out.print(result.message, highlight=False, soft_wrap=True)
     if result.status == "incomplete":
         raise typer.Exit(1)
