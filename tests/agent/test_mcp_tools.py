@@ -147,3 +147,18 @@ def test_models_and_doctor() -> None:
     assert rows["models"] and all("image_to_video" in r["tasks"] for r in rows["models"])
     local = next(p for p in found["providers"] if p["name"] == "local")
     assert local["usable"] and "local-camera" in local["models"]
+
+
+def test_route_with_a_budget_and_what_keys_would_buy(
+    finished: tuple[Path, dict[str, Any]],
+) -> None:
+    root, _ = finished
+
+    async def steps(client: Client) -> dict[str, Any]:
+        args = {"project": "kite", "budget_usd": 5, "preset": "cheap", "deadline": "2h"}
+        return data(await client.call_tool("route", args))
+
+    routed = talk(root, steps)
+    assert routed["budget_usd"] == 5 and routed["total_cost_usd"] == 0
+    assert routed["deadline"]["met"] and routed["deadline"]["lines"]
+    assert routed["with_more_keys"]  # a sentence: what keys would change, or nothing would

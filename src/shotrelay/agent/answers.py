@@ -29,7 +29,9 @@ def deadline_of(text: str) -> datetime:
         raise SpecError(exc.message, field="deadline", fix=exc.fix) from None
 
 
-def route_answer(plan: api.RoutePlan, fitted: api.DeadlineFit | None) -> RouteResult:
+def route_answer(
+    plan: api.RoutePlan, fitted: api.DeadlineFit | None, with_more_keys: str | None = None
+) -> RouteResult:
     """A routed plan (fitted to a deadline when given), stage by stage."""
     shots = [
         ShotRouteRow(
@@ -72,6 +74,7 @@ def route_answer(plan: api.RoutePlan, fitted: api.DeadlineFit | None) -> RouteRe
         notes=plan.notes,
         trades=plan.trades,
         deadline=deadline,
+        with_more_keys=with_more_keys,
     )
 
 

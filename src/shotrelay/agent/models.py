@@ -106,6 +106,9 @@ class RouteResult(_Out):
     notes: list[str]
     trades: list[str]
     deadline: DeadlineRow | None = None
+    with_more_keys: str | None = Field(
+        None, description="What keys for more providers would change (names, never values)."
+    )
 
 
 class RunOutcome(_Out):

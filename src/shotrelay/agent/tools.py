@@ -58,6 +58,14 @@ DeadlineArg = Annotated[
     ),
 ]
 
+BudgetArg = Annotated[
+    float | None, Field(gt=0, description="Budget cap in USD (overrides the file).")
+]
+PresetArg = Annotated[
+    Literal["balanced", "quality", "cheap", "fast", "previs"] | None,
+    Field(description="Routing preset (default: the file's policy)."),
+]
+
 _READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 _WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
 #: run and redo may call paid providers (after the structure is approved).
@@ -113,13 +121,8 @@ def register_tools(server: MCPServer, root: Root, redactor: Redactor) -> None:
     @guard
     def route(
         project: ProjectArg,
-        budget_usd: Annotated[
-            float | None, Field(gt=0, description="Budget cap in USD (overrides the file).")
-        ] = None,
-        preset: Annotated[
-            Literal["balanced", "quality", "cheap", "fast", "previs"] | None,
-            Field(description="Routing preset."),
-        ] = None,
+        budget_usd: BudgetArg = None,
+        preset: PresetArg = None,
         deadline: DeadlineArg = None,
         available_only: Annotated[
             bool,
@@ -135,11 +138,14 @@ def register_tools(server: MCPServer, root: Root, redactor: Redactor) -> None:
         routed = api.route_file(
             file, budget_usd=budget_usd, preset=preset, available_only=available_only
         )
+        offer = None
+        if available_only:
+            offer = api.what_keys_would_buy(file, routed, budget_usd=budget_usd, preset=preset)
         fitted = None
         if deadline is not None:
             fitted = api.fit_route_to_deadline(file, routed, deadline_of(deadline))
             routed = fitted.plan
-        return route_answer(routed, fitted)
+        return route_answer(routed, fitted, offer.sentence() if offer else None)
 
     @server.tool(annotations=_SPEND)
     @guard
@@ -150,9 +156,12 @@ def register_tools(server: MCPServer, root: Root, redactor: Redactor) -> None:
             int | None, Field(ge=1, le=8, description="Takes per shot (overrides the file).")
         ] = None,
         deadline: DeadlineArg = None,
+        budget_usd: BudgetArg = None,
+        preset: PresetArg = None,
     ) -> RunOutcome:
         """Animatic first; then, once the structure is approved, paid generation, finishing
-        and the cut (shotrelay run). Returns at the structure gate (nothing paid ran, the
+        and the cut (shotrelay run); budget_usd and preset route as route does. Returns at
+        the structure gate (nothing paid ran, the
         estimate is in the answer: call approve to go on) or when the run ends. Sends
         progress notifications while it works."""
         file = root.project(project)
@@ -161,6 +170,8 @@ def register_tools(server: MCPServer, root: Root, redactor: Redactor) -> None:
             file,
             takes=takes,
             deadline=deadline_of(deadline) if deadline is not None else None,
+            budget_usd=budget_usd,
+            preset=preset,
             on_event=ProgressRelay(ctx.report_progress, redactor.text),
         )
         return run_answer(file, project, result, before)
