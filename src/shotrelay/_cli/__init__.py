@@ -12,11 +12,12 @@ from shotrelay._cli import deliver
 from shotrelay._cli import judging
 from shotrelay._cli import serve
 from shotrelay._cli import agent
+from shotrelay._cli import catalog
 
 __all__ = ["app", "main"]
 
 # imported for their @app.command registrations
-_COMMANDS = (project, running, deliver, judging, serve, agent)
+_COMMANDS = (project, running, deliver, judging, serve, agent, catalog)
 
 
 def main() -> None:

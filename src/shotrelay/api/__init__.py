@@ -5,6 +5,7 @@ project as a command argument would name it (a .yaml file, a folder holding proj
 a name) and returns data. docs/api.md has an example per command.
 """
 
+from shotrelay.api._catalog import catalog_check
 from shotrelay.api._deliver import contact_sheet, doctor, export, list_models, rephrase, report
 from shotrelay.api._judge import visual_judge
 from shotrelay.api._learn import Rating, learn_export, learn_import, learned, rate
@@ -52,6 +53,7 @@ __all__ = [
     "WaitCallback",
     "abandon",
     "approve",
+    "catalog_check",
     "contact_sheet",
     "doctor",
     "export",
