@@ -3,6 +3,7 @@
 The run works in a worker thread; each notification is sent on the server's event loop
 (``anyio.from_thread``). Progress counts finished jobs and phases begun, the total the
 jobs queued so far and the two phases, so it only ever grows, as the protocol requires.
+A notification that cannot be sent (the client went away) stops the reports, never the run.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class ProgressRelay:
         self.queued = 0
         self.done = 0
         self.sent = 0
+        self.lost = False
 
     def __call__(self, event: EngineEvent) -> None:
         """Take one engine event (in the run's thread)."""
@@ -48,6 +50,9 @@ class ProgressRelay:
         parts = [event.kind if event.kind != "state" else "", event.shot_id, event.stage]
         parts += [event.model, event.state, event.message]
         message = self.redact(" ".join(p for p in parts if p))
-        if self.done > self.sent:
+        if self.done > self.sent and not self.lost:
             self.sent = self.done
-            anyio.from_thread.run(self.notify, float(self.done), total, message)
+            try:
+                anyio.from_thread.run(self.notify, float(self.done), total, message)
+            except Exception:  # the client went away: the run goes on, journalled, unreported
+                self.lost = True
