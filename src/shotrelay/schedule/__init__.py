@@ -7,8 +7,8 @@ from shotrelay.catalog.calls import call_seconds
 from shotrelay.schedule.fit import Entry, Fitted, fit, forecast
 from shotrelay.schedule.predict import Forecast, capacity_bound, critical_path, list_schedule
 from shotrelay.schedule.priority import ProjectTerms, edf_keys, slack_keys, tails
+from shotrelay.schedule.shared_slots import POLICIES, SlotsFactory, studio_slots
 from shotrelay.schedule.slots import PrioritySlots, SlotQueue
-from shotrelay.schedule.studio import POLICIES, SlotsFactory, studio_slots
 from shotrelay.schedule.tasks import Task, graph_tasks, plan_tasks
 from shotrelay.schedule.trades import TRADES, add_take, draft, faster_sibling, fewer_takes
 

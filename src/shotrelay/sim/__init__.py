@@ -5,7 +5,7 @@ See docs/scheduling.md.
 
 from shotrelay.sim.clock import VirtualClockLoop, run_virtual
 from shotrelay.sim.provider import CallRecord, SimProvider
-from shotrelay.sim.studio import ProjectResult, SimProject, StudioResult, run_studio
+from shotrelay.sim.virtual_studio import ProjectResult, SimProject, StudioResult, run_studio
 
 __all__ = [
     "CallRecord",

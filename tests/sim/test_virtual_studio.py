@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 
 from shotrelay.schedule.priority import ProjectTerms
-from shotrelay.schedule.studio import studio_slots
-from shotrelay.sim.studio import SimProject, StudioResult, run_studio
+from shotrelay.schedule.shared_slots import studio_slots
+from shotrelay.sim.virtual_studio import SimProject, StudioResult, run_studio
 
 from .sim_fakes import GEN, plan, project
 

@@ -22,7 +22,7 @@ from shotrelay.relay.compile import build_graph
 from shotrelay.route.plan import RoutePlan
 from shotrelay.schedule.predict import capacity_bound, critical_path
 from shotrelay.schedule.priority import ProjectTerms
-from shotrelay.schedule.studio import SlotsFactory
+from shotrelay.schedule.shared_slots import SlotsFactory
 from shotrelay.schedule.tasks import graph_tasks
 from shotrelay.sim.clock import run_virtual
 from shotrelay.sim.provider import CallRecord, SimProvider
