@@ -120,3 +120,26 @@ def test_a_clip_of_another_length_is_conformed_not_copied(tmp_path: Path) -> Non
     )
     assert probe(out).frames == round(1.5 * FPS)  # the last frame held, so encoded
     assert all(_packets(p) != _packets(ready) for p in cache.glob("*-body.mp4"))
+
+
+def test_a_clip_used_twice_is_rendered_once_and_the_cut_is_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shots conform side by side: the same clip twice must not race for one piece file."""
+    import shotrelay.media.pieces as pieces
+
+    clip = write_video(tmp_path / "same.mp4", ramp_frames(24), fps=FPS)
+    ran: list[str] = []
+    real = pieces.get_backend()
+
+    class Counting:
+        def run(self, args: list[str], *, what: str) -> str:
+            ran.append(what)
+            return real.run(args, what=what)
+
+    monkeypatch.setattr(pieces, "get_backend", lambda: Counting())
+    segs = [Segment(path=clip, seconds=1.5) for _ in range(3)]
+    out = concat_cached(segs, tmp_path / "cut.mp4", cache=tmp_path / "cache", **SIZE)
+    assert ran.count("conform same.mp4") == 1
+    assert probe(out).frames == 3 * round(1.5 * FPS)
+    assert not list((tmp_path / "cache").glob("*.part.mp4"))

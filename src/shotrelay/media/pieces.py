@@ -18,8 +18,9 @@ import hashlib
 import json
 import os
 import threading
+import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -85,10 +86,13 @@ def concat_cached(
 
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         tails = [places[i + 1].overlap if i + 1 < len(places) else 0 for i in range(len(places))]
-        shots = [
-            pool.submit(_conform, seg, place, tail, shape, cache)
-            for seg, place, tail in zip(segments, places, tails, strict=True)
-        ]
+        same: dict[tuple[str, int, int, int], Future[_Pieces]] = {}  # a clip used twice
+        shots = []
+        for seg, place, tail in zip(segments, places, tails, strict=True):
+            at = (str(seg.path), place.frames, place.overlap, tail)
+            if at not in same:
+                same[at] = pool.submit(_conform, seg, place, tail, shape, cache)
+            shots.append(same[at])
         pieces = []
         for i, future in enumerate(shots):
             pieces.append(future.result())
@@ -144,9 +148,11 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _conform(
-    seg: Segment, place: Placement, tail: int, shape: _Shape, cache: Path
-) -> tuple[Path | None, Path | None, Path | None]:
+#: A shot's (head, body, tail) pieces, each None when it has no frames.
+_Pieces = tuple[Path | None, Path | None, Path | None]
+
+
+def _conform(seg: Segment, place: Placement, tail: int, shape: _Shape, cache: Path) -> _Pieces:
     """(head, body, tail) pieces of one shot, each None when it has no frames."""
     head, frames = place.overlap, place.frames
     key = _key("conform", _file_hash(seg.path), frames, head, tail, shape)
@@ -155,7 +161,7 @@ def _conform(
     missing = not all(p.is_file() for p in paths.values())
     if missing and set(paths) == {"body"} and _copyable(seg.path, frames, shape, cache):
         # The clip is already what the cut would encode: its stream joins as it is.
-        part = paths["body"].with_suffix(".part.mp4")
+        part = _part(paths["body"])
         get_backend().run(
             ["-i", str(seg.path), "-map", "0:v:0", "-c:v", "copy", "-an", str(part)],
             what=f"copy {seg.path.name}",
@@ -170,16 +176,17 @@ def _conform(
         graph = [f"[0:v]{chain},split={len(paths)}{labels}"]
         args = ["-i", str(seg.path)]
         outputs: list[str] = []
+        parts: dict[Path, Path] = {}
         for n, (name, path) in enumerate(paths.items()):
             a, b = spans[name]
             graph.append(f"[s{n}]trim=start_frame={a}:end_frame={b},setpts=PTS-STARTPTS[o{n}]")
-            part = path.with_suffix(".part.mp4")
+            parts[path] = part = _part(path)
             outputs += ["-map", f"[o{n}]", "-an", *video_codec_args(fps), str(part)]
         get_backend().run(
             [*args, "-filter_complex", ";".join(graph), *outputs], what=f"conform {seg.path.name}"
         )
         for path in paths.values():
-            path.with_suffix(".part.mp4").replace(path)
+            parts[path].replace(path)
     return paths.get("head"), paths.get("body"), paths.get("tail")
 
 
@@ -249,7 +256,7 @@ def _transition(
     key = _key("transition", _file_hash(before), _file_hash(after), kind, frames, shape)
     path = cache / f"{key[:32]}-transition.mp4"
     if not path.is_file():
-        part = path.with_suffix(".part.mp4")
+        part = _part(path)
         get_backend().run(
             [
                 *("-i", str(before), "-i", str(after)),
@@ -263,6 +270,12 @@ def _transition(
         )
         part.replace(path)
     return path
+
+
+def _part(path: Path) -> Path:
+    """A temporary name beside ``path``, unique to this writer: two shots from the same clip
+    render the same piece side by side, and each renames its own file into place."""
+    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.part.mp4")
 
 
 def _join(pieces: Sequence[Path], audio: Path, chain: str | None, out: Path) -> Path:
