@@ -35,7 +35,7 @@ from shotrelay.providers.reconcile import (
 )
 from shotrelay.spec.vocabulary import Task
 
-__all__ = ["LumaProvider"]
+__all__ = ["LumaAgentsProvider", "LumaProvider"]
 
 _PATHS: dict[Task, str] = {
     Task.TEXT_TO_VIDEO: "/generations/video",  # as the lumaai SDK posts (not /generations)
@@ -219,3 +219,82 @@ def _listing(offset: int) -> HttpCall:
     return HttpCall(
         method="GET", url="/generations", params={"limit": "100", "offset": str(offset)}
     )
+
+
+#: Ray 3.2's aspect ratios and output sizes on the Agents API (its video guide).
+_AGENT_ASPECTS = ("9:16", "3:4", "1:1", "4:3", "16:9", "21:9")
+_AGENT_RESOLUTIONS = ("540p", "720p", "1080p")
+
+
+class LumaAgentsProvider(LumaProvider):
+    """Luma's current API, the Agents API (``agents.lumalabs.ai/v1``, Ray 3.2).
+
+    ``POST /generations`` with ``model``, ``type: "video"``, ``prompt``, ``aspect_ratio`` and
+    the output settings under ``video`` (``resolution``, ``duration`` "5s"/"10s", ``loop``,
+    ``start_frame``/``end_frame`` as inline ``{data, media_type}`` image refs); poll
+    ``GET /generations/{id}`` (``queued``, ``processing``, ``completed``, ``failed`` with a
+    ``failure_code``); the output is ``output[0].url``, presigned for an hour. Source:
+    docs.agents.lumalabs.ai (video generation guide; generations API reference), read
+    2026-12-02. Video editing (``video_edit``) is not mapped: the legacy ``luma`` adapter
+    still modifies videos while Dream Machine answers.
+    """
+
+    name: ClassVar[str] = "luma_agents"
+    key_env: ClassVar[str] = "LUMA_AGENTS_API_KEY"
+    default_base_url: ClassVar[str] = "https://agents.lumalabs.ai/v1"
+
+    def _image_ref(self, request: JobRequest, role: str) -> dict[str, str]:
+        uri = self._uri(request, role)
+        media_type, _, data = uri.removeprefix("data:").partition(";base64,")
+        return {"data": data, "media_type": media_type}
+
+    def request_body(self, request: JobRequest) -> dict[str, Any]:
+        """The Agents API's JSON for a text- or image-to-video ``request``."""
+        params = request.params
+        if request.task not in (Task.TEXT_TO_VIDEO, Task.IMAGE_TO_VIDEO):
+            raise self._error(
+                InvalidInput,
+                f"the Agents API adapter maps video generation only, not {request.task}",
+                request.model.id,
+            )
+        body: dict[str, Any] = {
+            "model": request.model.endpoint(request.task),
+            "type": "video",
+            "prompt": request.prompt,
+        }
+        if params.aspect in _AGENT_ASPECTS:
+            body["aspect_ratio"] = params.aspect
+        video: dict[str, Any] = {}
+        if params.resolution in _AGENT_RESOLUTIONS:
+            video["resolution"] = params.resolution
+        if params.clip_seconds:
+            video["duration"] = "5s" if float(params.clip_seconds) <= 5 else "10s"
+        for role, field in (("first_frame", "start_frame"), ("last_frame", "end_frame")):
+            if role in request.inputs:
+                video[field] = self._image_ref(request, role)
+        if params.loop:
+            video["loop"] = True
+        if video:
+            body["video"] = video
+        return body
+
+    def build_submit(self, request: JobRequest) -> HttpCall:
+        return HttpCall(url="/generations", body=self.request_body(request))
+
+    def parse_status(self, body: Any, handle: Handle) -> JobStatus:
+        if isinstance(body, dict) and body.get("state") == "processing":
+            return JobStatus(state=JobState.RUNNING)
+        return super().parse_status(body, handle)
+
+    def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
+        output = body.get("output") if isinstance(body, dict) else None
+        first = output[0] if isinstance(output, list) and output else None
+        if isinstance(first, dict) and first.get("url"):
+            return RemoteOutput(url=str(first["url"]), media_type="video/mp4")
+        raise self._error(TransientError, "completed generation has no output", request.model.id)
+
+    def cancel_call(self, handle: Handle) -> HttpCall | None:
+        return None  # the reference documents no cancel
+
+    def find_call(self, request: JobRequest) -> HttpCall | None:
+        return None  # no listing verified in the reference: a lost answer goes to a person
