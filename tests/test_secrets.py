@@ -25,7 +25,7 @@ from providers.cloud.mixed_project import (
 from shotrelay.cli import app
 from shotrelay.engine.events import EngineEvent
 from shotrelay.progress import RunView
-from shotrelay.relay.run import RunResult
+from shotrelay.relay import RunResult
 
 
 def leaks(data: bytes) -> list[str]:

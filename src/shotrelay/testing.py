@@ -16,7 +16,7 @@ from shotrelay.catalog.params import CallParams
 from shotrelay.catalog.profile import CostEstimate, Latency, ModelProfile, Pricing, PricingRule
 from shotrelay.edit import CutItem
 from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus, ProviderResult
-from shotrelay.relay.run import EngineHooks
+from shotrelay.relay.hooks import EngineHooks
 from shotrelay.route.plan import RoutePlan, ShotRoute, StageRoute
 from shotrelay.spec.models import Format, Project, Shot
 from shotrelay.spec.vocabulary import AXES, Stage, Task

@@ -16,7 +16,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from shotrelay.cli import app
-from shotrelay.relay.run import EngineHooks, RunResult, run
+from shotrelay.relay import EngineHooks, RunResult, run
 
 from .protocols import PROTOCOLS
 from .provider_server import ProviderServer, drop_after_read, truncate

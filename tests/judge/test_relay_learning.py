@@ -22,9 +22,8 @@ from shotrelay.engine.jobs import derive_seed
 from shotrelay.learn import OutcomeStore
 from shotrelay.media import write_video
 from shotrelay.providers.base import Handle, JobRequest, ProviderResult
-from shotrelay.relay import judging
+from shotrelay.relay import RunResult, judging, run
 from shotrelay.relay.actions import status
-from shotrelay.relay.run import RunResult, run
 from shotrelay.spec.models import Shot
 from shotrelay.spec.vocabulary import Stage
 from shotrelay.testing import FakeProvider, hooks

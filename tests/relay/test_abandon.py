@@ -12,9 +12,9 @@ from shotrelay.catalog.profile import ModelProfile
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.workspace import workspace_for
 from shotrelay.errors import EngineError, SubmissionUnknown
+from shotrelay.relay import RunResult, run
 from shotrelay.relay.abandon import abandon
 from shotrelay.relay.actions import approve
-from shotrelay.relay.run import RunResult, run
 from shotrelay.spec.vocabulary import Task
 from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 

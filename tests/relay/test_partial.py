@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from shotrelay.errors import InvalidInput
 from shotrelay.providers.base import Handle, JobRequest
+from shotrelay.relay import RunResult, run
 from shotrelay.relay.actions import redo, status
-from shotrelay.relay.run import RunResult, run
 from shotrelay.spec.vocabulary import Stage, Task
 from shotrelay.testing import LOCAL_MODELS, FakeCutter, FakeProvider, hooks, model
 

@@ -5,7 +5,9 @@ what a person does between runs (approve, redo, pick, abandon, status)."""
 from shotrelay.relay.abandon import abandon
 from shotrelay.relay.actions import StatusReport, approve, pick, redo, status
 from shotrelay.relay.compile import build_graph
-from shotrelay.relay.run import EngineHooks, RunResult, run, run_async
+from shotrelay.relay.hooks import EngineHooks
+from shotrelay.relay.result import RunResult
+from shotrelay.relay.run import run, run_async
 
 __all__ = [
     "EngineHooks",

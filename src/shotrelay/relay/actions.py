@@ -18,7 +18,8 @@ from shotrelay.errors import SpecError
 from shotrelay.relay.abandon import stuck_jobs
 from shotrelay.relay.gate import structure_hash
 from shotrelay.relay.judging import shot_scores
-from shotrelay.relay.run import RunResult, run
+from shotrelay.relay.result import RunResult
+from shotrelay.relay.run import run
 from shotrelay.relay.wiring import locked_journal, open_project, shot_of
 from shotrelay.spec.vocabulary import Stage
 

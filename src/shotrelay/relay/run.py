@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING
 
 from shotrelay.engine.events import EngineEvent, EventCallback
-from shotrelay.engine.executor import Executor, Scorer, first_success
+from shotrelay.engine.executor import Executor, first_success
 from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.journal import Journal
 from shotrelay.engine.lock import ProjectLock
@@ -23,9 +20,10 @@ from shotrelay.engine.store import ArtifactStore
 from shotrelay.judge import LearnedScorers
 from shotrelay.learn import OutcomeStore, learn
 from shotrelay.providers.base import Provider, account_limit
-from shotrelay.relay.compile import CompileFn, PacketLike, build_graph
+from shotrelay.relay.compile import build_graph
 from shotrelay.relay.deadline import DeadlineRun
 from shotrelay.relay.gate import animatic_plan, paid_stages, structure_hash
+from shotrelay.relay.hooks import EngineHooks
 from shotrelay.relay.judging import ShotVLM, held_takes, judge_scorer
 from shotrelay.relay.keep import (
     keep_finished,
@@ -35,8 +33,6 @@ from shotrelay.relay.keep import (
     write_digests,
 )
 from shotrelay.relay.output import (
-    Cutter,
-    MissingShot,
     assemble,
     default_cutter,
     describe_incomplete,
@@ -45,7 +41,8 @@ from shotrelay.relay.output import (
     write_manifest,
     write_route,
 )
-from shotrelay.relay.uploads import Upload, describe_uploads, local_uploads
+from shotrelay.relay.result import RunResult
+from shotrelay.relay.uploads import describe_uploads, local_uploads
 from shotrelay.relay.wiring import (
     CatalogLike,
     catalog_or_builtin,
@@ -59,57 +56,12 @@ from shotrelay.relay.wiring import (
     route_available,
     system_random,
 )
-from shotrelay.route.plan import RoutePlan
-from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage
 
 if TYPE_CHECKING:
     from shotrelay.schedule.slots import SlotQueue
 
-__all__ = ["EngineHooks", "RunResult", "run", "run_async"]
-
-
-@dataclass
-class EngineHooks:
-    """Replaceable parts of a run; None means the built-in implementation."""
-
-    compile: CompileFn | None = None
-    packets: Callable[[Project], Callable[[str], PacketLike]] | None = None
-    cutter: Cutter | None = None
-    extract_last_frame: Callable[[Path, Path], Path] | None = None
-    #: Chooses among a shot's takes; None judges every take (shotrelay.judge) and cuts the best.
-    scorer: Scorer | None = None
-    sleep: Callable[[float], Awaitable[None]] | None = None
-    rand: Callable[[], float] | None = None
-    retry: RetryPolicy | None = None
-    #: Rounds of new takes for a shot whose every take failed hard QC (within the budget);
-    #: 0 stops such a shot for a person (pick or redo); None: the project's ``retakes``.
-    retakes: int | None = None
-
-
-class RunResult(BaseModel):
-    """What a run did and where its outputs are."""
-
-    model_config = ConfigDict(frozen=True)
-
-    status: Literal["done", "awaiting_approval", "incomplete"]
-    message: str
-    workspace: Path
-    animatic: Path | None = None
-    final: Path | None = None
-    #: The cut of the shots that finished, when some did not (then ``final`` is None).
-    partial: Path | None = None
-    manifest: Path | None = None
-    plan: RoutePlan | None = None
-    failures: list[str] = []
-    #: The shots left out of the cut, each with its jobs' own messages.
-    missing: list[MissingShot] = []
-    ran: int = 0
-    cached: int = 0
-    reserved_usd: float = 0.0
-    actual_usd: float = 0.0
-    deadline: dict[str, Any] | None = None
-    uploads: list[Upload] = []
+__all__ = ["run", "run_async"]
 
 
 def run(
@@ -233,7 +185,7 @@ async def run_async(
             scratch=ws.scratch,
         )
         cutter = hooks.cutter or functools.partial(
-            default_cutter, cache=ws.pieces, on_event=on_event
+            default_cutter, cache=ws.pieces, on_event=on_event, sound=project.sound
         )
         # 1. The animatic: every shot on the local previs and camera models.
         agraph = build_graph(

@@ -16,7 +16,8 @@ from shotrelay.engine.events import EventCallback
 from shotrelay.engine.lock import ProjectLock
 from shotrelay.engine.workspace import workspace_for
 from shotrelay.errors import ShotrelayError
-from shotrelay.relay.run import RunResult, run_async
+from shotrelay.relay.result import RunResult
+from shotrelay.relay.run import run_async
 from shotrelay.spec.loader import load_project
 
 __all__ = ["run_studio_projects"]

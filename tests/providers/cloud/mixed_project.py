@@ -17,7 +17,7 @@ from PIL import Image
 
 from shotrelay.engine.events import EventCallback
 from shotrelay.media import write_video
-from shotrelay.relay.run import EngineHooks, RunResult, run_async
+from shotrelay.relay import EngineHooks, RunResult, run_async
 
 from .fakeserver import FakeServer, Reply
 

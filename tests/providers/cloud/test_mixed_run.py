@@ -18,7 +18,7 @@ from PIL import Image
 from shotrelay.catalog.loader import load_catalog
 from shotrelay.continuity.ledger import ContinuityLedger
 from shotrelay.prompts.compiler import compile_prompt
-from shotrelay.relay.run import RunResult
+from shotrelay.relay import RunResult
 from shotrelay.spec.loader import load_project
 from shotrelay.spec.vocabulary import Stage
 

@@ -22,7 +22,7 @@ import pytest
 
 from shotrelay.engine.journal import Journal
 from shotrelay.engine.workspace import workspace_for
-from shotrelay.relay.run import EngineHooks, RunResult, run
+from shotrelay.relay import EngineHooks, RunResult, run
 from shotrelay.spec.vocabulary import Stage
 
 from .fakecomfy import FakeComfy, wait_for
