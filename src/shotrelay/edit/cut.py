@@ -22,7 +22,11 @@ from shotrelay.media.pieces import CutProgress, concat_cached
 from shotrelay.spec.models import Format
 from shotrelay.spec.vocabulary import Transition
 
-__all__ = ["CutItem", "assemble_cut", "plan_segments"]
+__all__ = ["TRUE_PEAK_MARGIN", "CutItem", "assemble_cut", "plan_segments"]
+
+#: Headroom (dB) the loudness pass keeps below the asked true peak: the AAC encode after it
+#: can raise inter-sample peaks by a few tenths of a dB.
+TRUE_PEAK_MARGIN = 0.5
 
 
 class CutItem(BaseModel):
@@ -77,18 +81,22 @@ def assemble_cut(
     *,
     fmt: Format,
     music: Path | None = None,
-    loudness_lufs: float = -16.0,
+    loudness_lufs: float = -14.0,
+    true_peak: float = -1.0,
     fit: Fit = "letterbox",
     music_db: float = -18.0,
+    music_fade: float = 1.0,
     cache: Path | None = None,
     progress: CutProgress | None = None,
 ) -> Path:
-    """Write the cut as H.264/AAC MP4 at ``fmt``'s size and fps, loudness-normalised.
+    """Write the cut as H.264/AAC MP4 at ``fmt``'s size and fps, normalised to
+    ``loudness_lufs`` integrated with true peaks at most ``true_peak`` dBTP.
 
     Shots are fitted to the frame (letterboxed by default), dialogue audio starts with its
     shot, and ``music`` is looped or trimmed under everything at ``music_db``. With ``cache``
     (a folder), every shot is conformed and every transition rendered once, as cached pieces
-    joined without re-encoding (``media.pieces``): a re-cut renders only what changed.
+    joined without re-encoding (``media.pieces``): a re-cut renders only what changed, and the
+    music is ducked under the dialogue and faded over ``music_fade`` seconds at head and tail.
     ``progress`` is told (done, total, what) after each step, the loudness pass last.
     """
     if not items:
@@ -108,7 +116,9 @@ def assemble_cut(
                 cache=cache,
                 music=music,
                 music_db=music_db,
+                music_fade=music_fade,
                 loudness_lufs=loudness_lufs,
+                true_peak=true_peak - TRUE_PEAK_MARGIN,
                 progress=progress,
             )
             part.replace(out)
@@ -126,6 +136,6 @@ def assemble_cut(
             music_db=music_db,
         )
         tell(1, 2, "mix")
-        normalize_loudness(mix, out, lufs=loudness_lufs)
+        normalize_loudness(mix, out, lufs=loudness_lufs, true_peak=true_peak - TRUE_PEAK_MARGIN)
         tell(2, 2, "loudness")
     return out

@@ -17,11 +17,16 @@ from shotrelay.media.encode import write_wav
 from shotrelay.media.info import probe
 
 __all__ = [
+    "DUCK",
     "Loudness",
+    "Reading",
+    "duck_filter",
     "loudnorm_filter",
     "measure_loudness",
+    "music_bed_filter",
     "mux_audio",
     "normalize_loudness",
+    "read_loudness",
     "silent_wav",
     "tone",
 ]
@@ -126,6 +131,58 @@ def loudnorm_filter(measured: Loudness, *, lufs: float, true_peak: float = -1.5)
         f"measured_TP={measured.true_peak}:measured_LRA={measured.lra}:"
         f"measured_thresh={measured.threshold}:linear=true,aresample={AUDIO_RATE}"
     )
+
+
+class Reading(BaseModel):
+    """Integrated loudness (LUFS) and true peak (dBTP) of a delivered file, as ffmpeg's
+    ebur128 scanner reads them (not the loudnorm filter that normalised it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    integrated: float
+    true_peak: float
+
+
+def read_loudness(path: Path) -> Reading:
+    """Read a file's loudness with the ebur128 scanner (true peak by 4x oversampling)."""
+    err = get_backend().run(
+        [
+            *("-loglevel", "info", "-nostats", "-i", str(path), "-vn"),
+            *("-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"),
+        ],
+        what=f"read loudness of {Path(path).name}",
+    )
+    summary = err[err.rfind("Summary:") :]
+    integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if integrated is None or peak is None:
+        raise EngineError(f"read loudness of {Path(path).name}: no ebur128 summary")
+    return Reading(integrated=_num(integrated.group(1)), true_peak=_num(peak.group(1)))
+
+
+#: The music's ducking under dialogue: a sidechain compressor keyed by the dialogue, at
+#: -40 dBFS and 20:1, so speech at a normal level (-30..-15 dBFS RMS) takes the music down
+#: by 10..24 dB, back up over a quarter of a second once the line ends.
+DUCK = "sidechaincompress=threshold=0.01:ratio=20:attack=10:release=250:knee=2"
+
+
+def music_bed_filter(seconds: float, *, gain_db: float, fade: float) -> str:
+    """The music's chain: ``seconds`` long (looped input trimmed), at ``gain_db``, faded in
+    and out over ``fade`` seconds (at most a third of the length each)."""
+    fade = min(fade, seconds / 3)
+    chain = f"{audio_chain(seconds)},volume={gain_db}dB"
+    if fade > 0:
+        chain += f",afade=t=in:d={fade:.3f},afade=t=out:st={seconds - fade:.3f}:d={fade:.3f}"
+    return chain
+
+
+def duck_filter(music: str, speech: str, out: str) -> list[str]:
+    """Filter-graph lines ducking the ``music`` label under the ``speech`` label: the speech
+    passes on as ``[out]speech``, the ducked music as ``[out]music``."""
+    return [
+        f"[{speech}]asplit=2[{out}speech][{out}key]",
+        f"[{music}][{out}key]{DUCK}[{out}music]",
+    ]
 
 
 def _num(text: str) -> float:

@@ -26,7 +26,12 @@ from pathlib import Path
 
 import av
 
-from shotrelay.media.audio import loudnorm_filter, measure_loudness
+from shotrelay.media.audio import (
+    duck_filter,
+    loudnorm_filter,
+    measure_loudness,
+    music_bed_filter,
+)
 from shotrelay.media.backend import get_backend
 from shotrelay.media.concat import Placement, Segment, timeline
 from shotrelay.media.conform import (
@@ -61,14 +66,16 @@ def concat_cached(
     fit: Fit = "letterbox",
     music: Path | None = None,
     music_db: float = -18.0,
+    music_fade: float = 1.0,
     loudness_lufs: float | None = None,
     true_peak: float = -1.5,
     progress: CutProgress | None = None,
 ) -> Path:
     """Write the segments as one H.264/AAC MP4 (the same timeline as ``concat``), reusing
-    every piece ``cache`` already holds; with ``loudness_lufs`` the sound is normalised to it
-    (EBU R128, two passes on the mixed sound). ``progress`` is told after each shot,
-    transition, the sound and the final join."""
+    every piece ``cache`` already holds; ``music`` is ducked under the shots' sound and faded
+    over ``music_fade`` seconds at head and tail; with ``loudness_lufs`` the sound is
+    normalised to it (EBU R128, two passes on the mixed sound, ``true_peak`` at most).
+    ``progress`` is told after each shot, transition, the sound and the final join."""
     if not segments:
         raise ValueError("concat_cached needs at least one segment")
     cache.mkdir(parents=True, exist_ok=True)
@@ -108,7 +115,8 @@ def concat_cached(
                 tick(f"transition into shot {i + 1}")
             if body is not None:
                 order.append(body)
-    audio = _mix_audio(segments, places, fps, music, music_db, out.with_name(f".{out.stem}.wav"))
+    wav = out.with_name(f".{out.stem}.wav")
+    audio = _mix_audio(segments, places, fps, music, music_db, wav, music_fade)
     chain = None
     if loudness_lufs is not None:
         chain = loudnorm_filter(measure_loudness(audio), lufs=loudness_lufs, true_peak=true_peak)
@@ -304,9 +312,11 @@ def _mix_audio(
     music: Path | None,
     music_db: float,
     out: Path,
+    music_fade: float = 1.0,
 ) -> Path:
-    """The cut's sound as WAV: each shot's own track (or its dialogue) at its place, music
-    under everything, over silence the length of the video."""
+    """The cut's sound as WAV: each shot's own track (or its dialogue) at its place over
+    silence the length of the video, and the music under it, faded at head and tail and
+    ducked by a sidechain compressor keyed by that sound (``media.audio.DUCK``)."""
     total = places[-1].start + places[-1].frames
     samples = round(total / fps * AUDIO_RATE)
     args: list[str] = []
@@ -328,19 +338,24 @@ def _mix_audio(
         f"anullsrc=r={AUDIO_RATE}:cl=stereo,atrim=end_sample={samples},"
         "aformat=sample_fmts=fltp:channel_layouts=stereo[base]"
     )
-    mix = ["[base]", *labels]
+    sound = "[base]"
+    if labels:
+        graph.append(
+            f"[base]{''.join(labels)}amix=inputs={len(labels) + 1}:duration=first:normalize=0,"
+            f"atrim=end_sample={samples}[sound]"
+        )
+        sound = "[sound]"
     if music is not None:
         args += ["-stream_loop", "-1", "-i", str(music)]
-        fade = max(0.0, total / fps - 1.0)
+        bed = music_bed_filter(total / fps, gain_db=music_db, fade=music_fade)
+        graph.append(f"[{inputs}:a]{bed}[music]")
+        graph += duck_filter("music", sound.strip("[]"), "d")
         graph.append(
-            f"[{inputs}:a]{audio_chain(total / fps)},volume={music_db}dB,"
-            f"afade=t=out:st={fade:.3f}:d=1[music]"
+            f"[dspeech][dmusic]amix=inputs=2:duration=first:normalize=0,"
+            f"atrim=end_sample={samples}[aout]"
         )
-        mix.append("[music]")
-    graph.append(
-        f"{''.join(mix)}amix=inputs={len(mix)}:duration=first:normalize=0,"
-        f"atrim=end_sample={samples}[aout]"
-    )
+    else:
+        graph.append(f"{sound}anull[aout]")
     get_backend().run(
         [
             *args,

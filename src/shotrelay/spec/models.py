@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -22,13 +22,16 @@ from shotrelay.spec.vocabulary import (
 
 __all__ = [
     "RESOLUTIONS",
+    "Captions",
     "Character",
+    "Deliverable",
     "DialogueLine",
     "Format",
     "Policy",
     "PolicyRule",
     "Project",
     "Shot",
+    "Sound",
     "StyleBible",
     "Weights",
 ]
@@ -148,6 +151,12 @@ class DialogueLine(_Model):
 
     speaker: str = Field(min_length=1)
     line: str = Field(min_length=1)
+    at: float | None = Field(
+        None,
+        ge=0,
+        description="Seconds from the shot's start when the line begins; unset: laid out in "
+        "order over the shot's speech, in proportion to each line's length.",
+    )
 
 
 class Shot(_Model):
@@ -197,6 +206,51 @@ class Shot(_Model):
     def has_dialogue(self) -> bool:
         """Whether anyone speaks in this shot."""
         return bool(self.dialogue)
+
+
+class Captions(_Model):
+    """Captions from the dialogue: always written as out/final.srt and .vtt; burned in on
+    every delivered file when ``burn`` is set."""
+
+    burn: bool = Field(False, description="Draw the captions into the picture of every file.")
+    font: str = Field("DejaVu Sans", min_length=1, description="Font family name.")
+    size: float = Field(
+        0.055, gt=0, le=0.2, description="Text height as a fraction of the frame height."
+    )
+    position: Literal["bottom", "top"] = "bottom"
+    safe_area: float = Field(
+        0.1, ge=0, le=0.3, description="Margin kept clear on every side, as a fraction."
+    )
+
+
+class Sound(_Model):
+    """The final mix: music under the dialogue, and the loudness it is delivered at."""
+
+    loudness_lufs: float = Field(
+        -14.0, ge=-36, le=-8, description="Integrated loudness target: -14 web, -23 broadcast."
+    )
+    true_peak: float = Field(-1.0, ge=-9, le=0, description="Highest true peak in dBTP.")
+    music_db: float = Field(-18.0, ge=-60, le=0, description="Music bed gain before ducking.")
+    fade_seconds: float = Field(1.0, ge=0, le=10, description="Music fade at head and tail.")
+
+
+class Deliverable(_Model):
+    """One more version of the master in another aspect, e.g. {aspect: "9:16"}."""
+
+    aspect: str = Field(description="W:H, e.g. 9:16, 1:1, 4:5.")
+    fit: Literal["crop", "letterbox"] = Field(
+        "crop", description="crop: fill the frame from the master's centre; letterbox: pad."
+    )
+
+    @field_validator("aspect")
+    @classmethod
+    def _aspect(cls, v: str) -> str:
+        return Format._aspect(v)
+
+    @property
+    def tag(self) -> str:
+        """The aspect in a file name: 9:16 -> 9x16."""
+        return self.aspect.replace(":", "x")
 
 
 class PolicyRule(_Model):
@@ -253,6 +307,11 @@ class Project(_Model):
     characters: list[Character] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
     music: Path | None = None
+    sound: Sound = Field(default_factory=Sound)
+    captions: Captions = Field(default_factory=Captions)
+    deliverables: list[Deliverable] = Field(
+        default_factory=list, description="More aspects of the master, e.g. [{aspect: 9:16}]."
+    )
     shots: list[Shot] = Field(default_factory=list)
     planned_by: str = Field(
         "",
