@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shotrelay.spec.models import Format
+from shotrelay.spec.models import Format, Sound
 from shotrelay.spec.vocabulary import Transition
 
 __all__ = ["CutEntry", "CutRecord"]
@@ -37,6 +37,7 @@ class CutRecord(BaseModel):
     kind: str = Field(description="animatic or final.")
     format: Format
     music: str | None = Field(None, description="Artifact hash of the music bed.")
+    sound: Sound | None = Field(None, description="Mix and loudness settings (None: defaults).")
     clips: list[CutEntry]
 
     def key(self) -> str:

@@ -15,15 +15,17 @@ from pydantic import BaseModel, ConfigDict
 
 from shotrelay.edit import CutItem, assemble_cut
 from shotrelay.edit.record import CutEntry, CutRecord
+from shotrelay.edit.versions import describe_deliverables
 from shotrelay.engine.events import EngineEvent, EventCallback
 from shotrelay.engine.executor import Outcome
 from shotrelay.engine.graph import SELECT, JobGraph
 from shotrelay.engine.journal import JobStateName, Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import IntegrityError
+from shotrelay.relay.delivery import cut_items, deliver_final, speech_tracks
 from shotrelay.relay.judging import shot_scores
 from shotrelay.route.plan import RoutePlan
-from shotrelay.spec.models import RESOLUTIONS, Format, Project, Shot
+from shotrelay.spec.models import RESOLUTIONS, Format, Project, Shot, Sound
 
 __all__ = [
     "PREVIEW",
@@ -60,10 +62,13 @@ def default_cutter(
     *,
     cache: Path | None = None,
     on_event: EventCallback | None = None,
+    sound: Sound | None = None,
 ) -> Path:
     """Assemble with ``shotrelay.edit.assemble_cut`` (as cached pieces when ``cache`` is a
-    folder: a re-cut renders only the shots and transitions that changed); each step is
+    folder: a re-cut renders only the shots and transitions that changed), mixed and
+    normalised as ``sound`` says (the project's; defaults: -14 LUFS, -1 dBTP); each step is
     told to ``on_event`` as a ``progress`` event of the ``cut`` stage."""
+    mix = sound or Sound()
 
     def step(done: int, total: int, what: str) -> None:
         if on_event:
@@ -77,7 +82,18 @@ def default_cutter(
                 )
             )
 
-    return assemble_cut(clips, out, fmt=fmt, music=music, cache=cache, progress=step)
+    return assemble_cut(
+        clips,
+        out,
+        fmt=fmt,
+        music=music,
+        loudness_lufs=mix.loudness_lufs,
+        true_peak=mix.true_peak,
+        music_db=mix.music_db,
+        music_fade=mix.fade_seconds,
+        cache=cache,
+        progress=step,
+    )
 
 
 #: The animatic reviews structure, not pixels: it is cut at this size at most.
@@ -145,6 +161,7 @@ def assemble(
     record = CutRecord(
         kind=kind,
         format=fmt,
+        sound=project.sound,
         music=store.put(music, _media_type(music)).hash if music else None,
         clips=[
             CutEntry(
@@ -164,6 +181,10 @@ def assemble(
         try:
             store.verify(row.artifact)
             _publish(store.get(row.artifact), out)
+            if kind == "final" and out != partial:
+                deliver_final(
+                    project, record, store, out, journal, speech_tracks(graph, outcome, store)
+                )
             return out
         except IntegrityError as exc:
             journal.event("integrity", str(exc), job_key=key, stage="cut")
@@ -177,17 +198,7 @@ def assemble(
         provider="local",
         detail=record.model_dump(mode="json"),
     )
-    items = [
-        CutItem(
-            shot_id=c.shot_id,
-            path=store.get(c.clip),
-            duration=c.duration,
-            transition=c.transition,
-            transition_seconds=c.transition_seconds,
-            audio=store.get(c.audio) if c.audio else None,
-        )
-        for c in record.clips
-    ]
+    items = cut_items(record, store)
     if on_event:
         on_event(
             EngineEvent(
@@ -201,6 +212,8 @@ def assemble(
         journal.update_job(key, state=JobStateName.SUCCEEDED, artifact=ref.hash, attempts=1)
         journal.event("succeeded", f"{kind} cut -> {ref.hash[:12]}", job_key=key, stage="cut")
     _publish(ref.path, out)
+    if kind == "final" and out != partial:
+        deliver_final(project, record, store, out, journal, speech_tracks(graph, outcome, store))
     if on_event:
         on_event(EngineEvent(kind="state", stage="cut", job=key, state="succeeded", progress=1.0))
     return out
@@ -330,6 +343,7 @@ def write_manifest(
             "file": str(final or partial) if final or partial else None,
             "missing": [m.model_dump(mode="json") for m in missing or []],
         },
+        "deliverables": describe_deliverables(final, project) if final else None,
         "cost": {"reserved_usd": round(reserved, 6), "actual_usd": round(actual, 6)},
         "notes": list(graph.notes),
         "shots": shots,
