@@ -103,8 +103,10 @@ def route(
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
-    """The plan `run` will use (the providers usable now): which model touches each shot at
-    each stage, why, at what cost and time; and beside it what keys would buy."""
+    """The plan `run` will use, on the providers usable now, and what keys would buy.
+
+    Which model touches each shot at each stage, why, at what cost and time.
+    """
     from shotrelay.api import fit_route_to_deadline, route_file, what_keys_would_buy
     from shotrelay.present import route_report
     from shotrelay.schedule.deadline import parse_deadline

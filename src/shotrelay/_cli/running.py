@@ -81,8 +81,10 @@ def run(
     as_json: JsonOpt = False,
     wait: WaitOpt = False,
 ) -> None:
-    """Animatic first, then (after approval) generation, finishing and the cut; routed as
-    `route` shows it (same --budget, --preset, --catalog, --deadline)."""
+    """Animatic first, then (after approval) generation, finishing and the cut.
+
+    Routed as `route` shows it (same --budget, --preset, --catalog, --deadline).
+    """
     from shotrelay.api import find_project_file, run_project
     from shotrelay.api import status as api_status
     from shotrelay.progress import RunView
