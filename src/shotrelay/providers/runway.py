@@ -32,6 +32,13 @@ from shotrelay.providers.base import Handle, JobRequest, JobState, JobStatus
 from shotrelay.providers.credentials import Secret
 from shotrelay.providers.http import HttpCall, RemoteOutput
 from shotrelay.providers.http.uploads import Staged, UploadingProvider, media_type
+from shotrelay.providers.runway_router import (
+    ROUTER_MODEL,
+    credit_cap,
+    generate_input,
+    router_config,
+    routing_data,
+)
 from shotrelay.spec.vocabulary import Task
 
 __all__ = [
@@ -130,6 +137,10 @@ class RunwayProvider(UploadingProvider):
     #: Inline ``data:`` URIs: 5 MB for images and videos (the SDK's types); above, uploads.
     inline_limit: ClassVar[int] = 5 * 1024 * 1024
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._routers: set[str] = set()  # router configs known to exist
+
     def auth_headers(self, key: Secret) -> dict[str, str]:
         return {"Authorization": f"Bearer {key.reveal()}", "X-Runway-Version": API_VERSION}
 
@@ -138,6 +149,13 @@ class RunwayProvider(UploadingProvider):
         staged = staged or {}
         task, params, inputs = request.task, request.params, request.inputs
         model = request.model.endpoint(task)
+        if model == ROUTER_MODEL:  # Runway's Model Router: generate.video's body
+            return {
+                "configId": router_config(credit_cap(request, CREDIT_USD))["slug"],
+                "input": generate_input(
+                    request, params, lambda role: self._image(request, role, staged)
+                ),
+            }
         body: dict[str, Any] = {"model": model}
         if request.prompt and task not in _FINISHING:
             body["promptText"] = request.prompt
@@ -200,12 +218,42 @@ class RunwayProvider(UploadingProvider):
         return self.media(request, role, staged)
 
     def build_staged(self, request: JobRequest, staged: Staged) -> HttpCall:
+        if request.model.endpoint(request.task) == ROUTER_MODEL:
+            return HttpCall(url="/v1/generate/video", body=self.request_body(request, staged))
         path = _PATHS.get(request.task)
         if path is None:
             raise self._error(
                 InvalidInput, f"the adapter does not map task {request.task}", request.model.id
             )
         return HttpCall(url=path, body=self.request_body(request, staged))
+
+    async def submit(self, request: JobRequest) -> Handle:
+        """Submit; a Model Router row first makes sure its router config exists."""
+        if request.model.endpoint(request.task) == ROUTER_MODEL:
+            await self.ensure_router(credit_cap(request, CREDIT_USD), model=request.model.id)
+        return await super().submit(request)
+
+    async def ensure_router(self, cap: int, *, model: str) -> str:
+        """The slug of shotrelay's router config for ``cap``: found in ``GET /v1/routers``
+        (paged by ``nextCursor``), else created with ``POST /v1/routers``."""
+        config = router_config(cap)
+        slug = str(config["slug"])
+        if slug in self._routers:
+            return slug
+        params: dict[str, str] = {"limit": "100"}
+        while True:
+            page = await self.send(HttpCall(method="GET", url="/v1/routers", params=params),
+                                   model=model)  # fmt: skip
+            items = page.get("data") if isinstance(page, dict) else None
+            if any(isinstance(i, dict) and i.get("slug") == slug for i in items or []):
+                break
+            cursor = page.get("nextCursor") if isinstance(page, dict) else None
+            if not cursor:
+                await self.send(HttpCall(url="/v1/routers", body=config), model=model)
+                break
+            params = {"limit": "100", "cursor": str(cursor)}
+        self._routers.add(slug)
+        return slug
 
     async def upload(self, path: Path, *, role: str, model: str) -> str:
         """``POST /v1/uploads`` (filename, ``ephemeral``), then the file as multipart to the
@@ -238,8 +286,9 @@ class RunwayProvider(UploadingProvider):
         return Handle(
             provider=self.name,
             remote_id=str(body["id"]),
-            data={"model": request.model.id, "task": str(request.task)},
-        )
+            data={"model": request.model.id, "task": str(request.task),
+                  **routing_data(body, CREDIT_USD)},
+        )  # fmt: skip
 
     def status_call(self, handle: Handle) -> HttpCall:
         return HttpCall(method="GET", url=f"/v1/tasks/{handle.remote_id}")
@@ -276,6 +325,11 @@ class RunwayProvider(UploadingProvider):
         raise self._error(TransientError, f"unknown task status {status!r}", model)
 
     def parse_output(self, body: Any, handle: Handle, request: JobRequest) -> RemoteOutput:
+        out = self._output(body, request)
+        routed = {k: v for k, v in handle.data.items() if k.startswith(("routed_", "estimated_"))}
+        return out.model_copy(update={"metadata": {**out.metadata, **routed}}) if routed else out
+
+    def _output(self, body: Any, request: JobRequest) -> RemoteOutput:
         output = body.get("output") if isinstance(body, dict) else None
         if not isinstance(output, list) or not output:
             raise self._error(TransientError, "finished task has no output", request.model.id)

@@ -16,7 +16,7 @@ from shotrelay.providers.runway import RunwayProvider
 from shotrelay.spec.vocabulary import Stage, Task
 
 from .conftest import SECRET, make_request
-from .schemas.sdk_types import variant_for
+from .schemas.sdk_types import typed_dict_schema, variant_for
 
 types = pytest.importorskip("runwayml.types", reason="pip install -e '.[sdk-tests]'")
 
@@ -35,6 +35,8 @@ ASPECTS = [(1280, 720), (720, 1280), (1024, 768), (768, 1024), (1000, 1000), (21
 
 
 def schema(model: str, task: Task) -> dict[str, Any]:
+    if model == "router":  # the Model Router row: generate.video's request type
+        return typed_dict_schema(types.generate.video_create_params.VideoCreateParams)
     return variant_for(_PARAMS[task], model)
 
 
