@@ -92,6 +92,7 @@ def run(
     from shotrelay.schedule.deadline import parse_deadline
 
     file = find_project_file(project)
+    due = parse_deadline(deadline) if deadline is not None else None  # before any workspace
     before = api_status(file).actual_usd
     with RunView(out, show=not (quiet or as_json)) as view:
         result = run_project(
@@ -100,7 +101,7 @@ def run(
             resubmit_unknown=resubmit_unknown,
             takes=takes,
             on_event=view,
-            deadline=parse_deadline(deadline) if deadline is not None else None,
+            deadline=due,
             wait=wait,
             priors_only=priors_only,
             judge_with=judge_with,
