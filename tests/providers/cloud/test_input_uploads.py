@@ -300,3 +300,20 @@ def test_replicate_failed_upload_submits_nothing(
     with pytest.raises(TransientError):
         run(rep.submit(req))
     assert server.received("POST", f"/v1/models/{model}/predictions") == []
+
+
+def test_a_lost_answer_is_still_looked_up_when_an_input_was_uploaded(
+    server: FakeServer, clip: Path
+) -> None:
+    # The listing echoes the input with the storage URL, which differs on every upload:
+    # the lookup compares prompt and settings, and never tries to inline the large input.
+    endpoint = "fal-ai/topaz/upscale/video"
+    fal = _fal(server)
+    req = make_request("fal", endpoint, Task.UPSCALE, inputs={"video": clip}, prompt="")
+    listed = {"items": [{"request_id": "r9", "endpoint_id": endpoint, "status_code": 200,
+                         "json_input": {"video_url": "https://v3.fal.media/files/other.mp4"}}],
+              "has_more": False}  # fmt: skip
+    call = fal.listing_call(req, None)
+    assert call is not None
+    page = fal.listing_page(listed, req, call)
+    assert [c.remote_id for c in page.candidates] == ["r9"]
