@@ -309,9 +309,10 @@ def test_a_lost_answer_is_still_looked_up_when_an_input_was_uploaded(
     # the lookup compares prompt and settings, and never tries to inline the large input.
     endpoint = "fal-ai/topaz/upscale/video"
     fal = _fal(server)
-    req = make_request("fal", endpoint, Task.UPSCALE, inputs={"video": clip}, prompt="")
+    req = make_request("fal", endpoint, Task.UPSCALE, inputs={"video": clip})
+    echoed = {"prompt": req.prompt, "video_url": "https://v3.fal.media/files/other.mp4"}
     listed = {"items": [{"request_id": "r9", "endpoint_id": endpoint, "status_code": 200,
-                         "json_input": {"video_url": "https://v3.fal.media/files/other.mp4"}}],
+                         "json_input": echoed}],
               "has_more": False}  # fmt: skip
     call = fal.listing_call(req, None)
     assert call is not None
