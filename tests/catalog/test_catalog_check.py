@@ -118,6 +118,7 @@ def test_model_listings_of_openai_runway_gemini_and_elevenlabs(server: FakeServe
         row("img-old", "openai", "gpt-image-1"),
         row("turbo", "runway", "gen4_turbo"),
         row("aleph", "runway", "aleph2"),
+        row("router", "runway", "router"),  # the Model Router: no model id to check
         row("veo-b", "veo", "veo-b"),
         row("veo-c", "veo", "veo-c"),
     ]

@@ -147,6 +147,7 @@ async def openai_models(get: Get, rows: list[ModelProfile]) -> list[Difference]:
 async def runway_models(get: Get, rows: list[ModelProfile]) -> list[Difference]:
     body = await get("/v1/organization", None)
     ids = set(((body.get("tier") or {}).get("models") or {}).keys())
+    ids.add("router")  # the Model Router row names no model of its own
     return _listed(ids, "your Runway organization's tier (GET /v1/organization)")(rows)
 
 
