@@ -98,3 +98,16 @@ def test_without_its_own_key_it_is_not_usable_and_edits_are_refused() -> None:
     req = make_request("luma_agents", "ray-3.2", Task.TEXT_TO_IMAGE)
     with pytest.raises(InvalidInput, match="video generation only"):
         LumaAgentsProvider(api_key=SECRET).request_body(req)
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_retired_legacy_api_is_invalid_input_so_the_engine_moves_on(
+    server: FakeServer, status: int
+) -> None:
+    from shotrelay.providers.luma import LumaProvider
+
+    server.on("POST", "/dream-machine/v1/generations/video",
+              Reply(status=status, json={"detail": "Gone"}))  # fmt: skip
+    legacy = LumaProvider(base_url=server.url + "/dream-machine/v1", api_key=SECRET)
+    with pytest.raises(InvalidInput, match=str(status)):
+        run(legacy.submit(make_request("luma", "ray-2", Task.TEXT_TO_VIDEO)))
