@@ -102,3 +102,23 @@ def test_a_cut_without_music_keeps_its_lines_as_they_are(
     line = _level_db(samples, 2.2, 2.8, SPEECH_HZ)
     assert line == pytest.approx(20 * np.log10(0.1) - 3, abs=0.5)
     assert _level_db(samples, 0.5, 1.5, SPEECH_HZ) < -60
+
+
+def test_a_peaky_track_reaches_its_target_under_the_ceiling(tmp_path: Path) -> None:
+    """Clicks 30 dB over a quiet tone: a linear gain alone would clip; one pass of limiting
+    lands short; the rounds land on the target."""
+    from shotrelay.media.audio import measure_loudness, normalize_wav
+    from shotrelay.media.encode import write_wav
+
+    t = np.arange(RATE * 4) / RATE
+    samples = 0.01 * np.sin(2 * np.pi * 300 * t)
+    samples[:: RATE // 5] = 0.9  # five clicks a second
+    src = write_wav(tmp_path / "peaky.wav", samples)
+    before = measure_loudness(src)
+    assert before.true_peak - before.integrated > 20  # the gain needed would clip it
+    out = normalize_wav(src, tmp_path / "norm.wav", lufs=-14.0, true_peak=-1.5)
+    reading = read_loudness(out)
+    assert reading.integrated == pytest.approx(-14.0, abs=0.5)
+    assert reading.true_peak <= -1.0
+    once = normalize_wav(src, tmp_path / "once.wav", lufs=-14.0, true_peak=-1.5, rounds=1)
+    assert read_loudness(once).integrated < -15  # one pass is not enough here

@@ -26,6 +26,7 @@ __all__ = [
     "music_bed_filter",
     "mux_audio",
     "normalize_loudness",
+    "normalize_wav",
     "read_loudness",
     "silent_wav",
     "tone",
@@ -123,14 +124,55 @@ def normalize_loudness(
 
 def loudnorm_filter(measured: Loudness, *, lufs: float, true_peak: float = -1.5) -> str | None:
     """The second pass of EBU R128 normalisation to ``lufs`` as an audio filter, from the
-    first pass's ``measured`` figures; None for silence (raising it would only raise noise)."""
+    first pass's ``measured`` figures; None for silence (raising it would only raise noise).
+
+    The gain is linear (the mix keeps its dynamics). When it would push the true peak over
+    ``true_peak``, a look-ahead limiter at 4x oversampling (where inter-sample peaks show)
+    holds the peaks there. ffmpeg's ``loudnorm`` would fall back to its dynamic mode instead,
+    which on a short ad lands several LU under the target.
+    """
     if measured.integrated <= _SILENCE_LUFS:
         return None
-    return (
-        f"loudnorm=I={lufs}:TP={true_peak}:LRA=11:measured_I={measured.integrated}:"
-        f"measured_TP={measured.true_peak}:measured_LRA={measured.lra}:"
-        f"measured_thresh={measured.threshold}:linear=true,aresample={AUDIO_RATE}"
-    )
+    gain = lufs - measured.integrated
+    chain = f"volume={gain:.3f}dB"
+    if measured.true_peak + gain > true_peak:
+        limit = max(0.0625, 10 ** (true_peak / 20))
+        chain += (
+            f",aresample={4 * AUDIO_RATE},alimiter=limit={limit:.5f}:attack=1:release=60:"
+            f"level=false:latency=true,aresample={AUDIO_RATE}"
+        )
+    return chain
+
+
+def normalize_wav(
+    src: Path, out: Path, *, lufs: float, true_peak: float = -1.5, rounds: int = 4
+) -> Path:
+    """``src`` normalised to ``lufs`` with true peaks at most ``true_peak``, as float WAV.
+
+    Gain and peak limiting (``loudnorm_filter``) are applied, the result measured, and the
+    remainder applied again (at most ``rounds`` times) until within 0.3 LU: limiting a
+    speech track's peaks takes loudness with it, so one pass can land short of the target.
+    """
+    current, measured = Path(src), measure_loudness(src)
+    for n in range(rounds):
+        if abs(measured.integrated - lufs) <= 0.3 and measured.true_peak <= true_peak + 0.1:
+            break
+        chain = loudnorm_filter(measured, lufs=lufs, true_peak=true_peak)
+        if chain is None:
+            break
+        step = out.with_name(f".{out.stem}.{n}.wav")
+        get_backend().run(
+            ["-i", str(current), "-af", chain, "-c:a", "pcm_f32le", str(step)],
+            what=f"normalise loudness of {Path(src).name}",
+        )
+        if current != Path(src):
+            current.unlink(missing_ok=True)
+        current, measured = step, measure_loudness(step)
+    if current == Path(src):
+        get_backend().run(["-i", str(src), "-c:a", "pcm_f32le", str(out)], what="copy a track")
+    else:
+        current.replace(out)
+    return out
 
 
 class Reading(BaseModel):

@@ -26,12 +26,7 @@ from pathlib import Path
 
 import av
 
-from shotrelay.media.audio import (
-    duck_filter,
-    loudnorm_filter,
-    measure_loudness,
-    music_bed_filter,
-)
+from shotrelay.media.audio import duck_filter, music_bed_filter, normalize_wav
 from shotrelay.media.backend import get_backend
 from shotrelay.media.concat import Placement, Segment, timeline
 from shotrelay.media.conform import (
@@ -117,11 +112,12 @@ def concat_cached(
                 order.append(body)
     wav = out.with_name(f".{out.stem}.wav")
     audio = _mix_audio(segments, places, fps, music, music_db, wav, music_fade)
-    chain = None
     if loudness_lufs is not None:
-        chain = loudnorm_filter(measure_loudness(audio), lufs=loudness_lufs, true_peak=true_peak)
+        mixed, audio = audio, wav.with_name(f".{out.stem}.norm.wav")
+        normalize_wav(mixed, audio, lufs=loudness_lufs, true_peak=true_peak)
+        mixed.unlink(missing_ok=True)
     tick("sound")
-    _join(order, audio, chain, out)
+    _join(order, audio, None, out)
     tick("join")
     audio.unlink(missing_ok=True)
     return out
