@@ -1,4 +1,4 @@
-"""Image-to-video by camera move: a still animated with Pillow crops, encoded with PyAV.
+"""Image-to-video by camera move: a still animated by affine warps, encoded with ffmpeg.
 
 The still is padded on every side with a blurred, darkened reflection of itself, so a move
 may look past the keyframe's edge without showing black. Every move starts on the keyframe's
@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
@@ -140,6 +141,7 @@ class _Stage:
         self.layout = layout
         self._mask: Image.Image | None = None
         self._background: Image.Image | None = None
+        self._arrays: dict[int, tuple[Image.Image, NDArray[np.uint8]]] = {}
 
     def subject_layers(self) -> tuple[Image.Image, Image.Image]:
         """(background with the subject smeared out, subject mask) on the padded canvas."""
@@ -165,14 +167,36 @@ class _Stage:
             boxes.append((x0, y0, px + (b.x1 + mx) * w, py + min(b.y1 + my, 1.2) * h))
         return boxes
 
-    def look(self, image: Image.Image, view: View) -> Image.Image:
-        """What the camera sees of ``image`` (a canvas-sized layer) through ``view``."""
+    def look(self, image: Image.Image, view: View) -> NDArray[np.uint8]:
+        """What the camera sees of ``image`` (a canvas-sized layer) through ``view``.
+
+        One affine warp with bilinear sampling (OpenCV; a full-HD frame in a few ms, against
+        tens of ms for a Pillow crop-resize), output pixel centres mapped onto the window.
+        """
+        px = self._pixels(image)
         vw, vh = self.w / view.zoom, self.h / view.zoom
         # Keep the window on the canvas (the padding is finite).
-        cx = min(max(self.px + self.w / 2 + view.dx * self.w, vw / 2), image.width - vw / 2)
-        cy = min(max(self.py + self.h / 2 + view.dy * self.h, vh / 2), image.height - vh / 2)
-        box = (cx - vw / 2, cy - vh / 2, cx + vw / 2, cy + vh / 2)
-        return image.resize((self.w, self.h), Image.Resampling.BILINEAR, box=box)
+        cx = min(max(self.px + self.w / 2 + view.dx * self.w, vw / 2), px.shape[1] - vw / 2)
+        cy = min(max(self.py + self.h / 2 + view.dy * self.h, vh / 2), px.shape[0] - vh / 2)
+        step = vw / self.w
+        x0, y0 = cx - vw / 2 + 0.5 * step - 0.5, cy - vh / 2 + 0.5 * step - 0.5
+        warp = np.array([[step, 0.0, x0], [0.0, step, y0]], dtype=np.float64)
+        out = cv2.warpAffine(
+            px,
+            warp,
+            (self.w, self.h),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REFLECT,
+        )
+        return np.asarray(out, dtype=np.uint8)
+
+    def _pixels(self, image: Image.Image) -> NDArray[np.uint8]:
+        """The layer's pixels, converted once per layer."""
+        found = self._arrays.get(id(image))
+        if found is None or found[0] is not image:
+            found = (image, np.ascontiguousarray(np.asarray(image)))
+            self._arrays[id(image)] = found
+        return found[1]
 
     def render(self, frame: _Frame) -> NDArray[np.uint8]:
         """One output frame, with any previs overlay laid back in screen space."""
@@ -181,12 +205,13 @@ class _Stage:
     def scene(self, frame: _Frame) -> NDArray[np.uint8]:
         """What the camera sees through ``frame``, without the overlay."""
         if frame.subject is None:
-            return np.asarray(self.look(self.canvas, frame.background))
+            return self.look(self.canvas, frame.background)
         background, mask = self.subject_layers()
         back = self.look(background, frame.background)
         front = self.look(self.canvas, frame.subject)
-        alpha = self.look(mask, frame.subject)
-        return np.asarray(Image.composite(front, back, alpha))
+        alpha = self.look(mask, frame.subject).astype(np.float32) / 255.0
+        mixed = cv2.blendLinear(front, back, alpha, 1.0 - alpha)
+        return np.asarray(mixed, dtype=np.uint8)
 
     def dress(self, rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
         """``rgb`` with the previs guides and caption laid on (when the still had them)."""
