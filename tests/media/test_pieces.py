@@ -34,6 +34,22 @@ def segments(tmp_path: Path) -> list[Segment]:
     ]  # fmt: skip
 
 
+def _count_commands(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each ffmpeg the pieces run was for, in order (the commands still run)."""
+    import shotrelay.media.pieces as pieces
+
+    ran: list[str] = []
+    real = pieces.get_backend()
+
+    class Counting:
+        def run(self, args: list[str], *, what: str) -> str:
+            ran.append(what)
+            return real.run(args, what=what)
+
+    monkeypatch.setattr(pieces, "get_backend", lambda: Counting())
+    return ran
+
+
 def test_the_pieces_make_the_one_pass_cut(tmp_path: Path, segments: list[Segment]) -> None:
     whole = concat(segments, tmp_path / "whole.mp4", **SIZE)
     pieces = concat_cached(segments, tmp_path / "pieces.mp4", cache=tmp_path / "cache", **SIZE)
@@ -50,19 +66,9 @@ def test_the_pieces_make_the_one_pass_cut(tmp_path: Path, segments: list[Segment
 def test_a_recut_renders_only_what_the_change_touches(
     tmp_path: Path, segments: list[Segment], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shotrelay.media.pieces as pieces
-
     cache = tmp_path / "cache"
     concat_cached(segments, tmp_path / "first.mp4", cache=cache, **SIZE)
-    ran: list[str] = []
-    real = pieces.get_backend()
-
-    class Counting:
-        def run(self, args: list[str], *, what: str) -> str:
-            ran.append(what)
-            return real.run(args, what=what)
-
-    monkeypatch.setattr(pieces, "get_backend", lambda: Counting())
+    ran = _count_commands(monkeypatch)
     concat_cached(segments, tmp_path / "same.mp4", cache=cache, **SIZE)
     assert not any(w.startswith(("conform", "render")) for w in ran)  # nothing re-rendered
     ran.clear()
@@ -85,19 +91,9 @@ def test_a_clip_already_in_the_cut_format_joins_by_stream_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A local render at the cut's size, rate and length is not encoded a second time."""
-    import shotrelay.media.pieces as pieces
-
     ready = write_video(tmp_path / "ready.mp4", ramp_frames(FPS, 160, 90), fps=FPS)
     other = write_video(tmp_path / "other.mp4", ramp_frames(FPS, 320, 180), fps=FPS)  # larger
-    ran: list[str] = []
-    real = pieces.get_backend()
-
-    class Counting:
-        def run(self, args: list[str], *, what: str) -> str:
-            ran.append(what)
-            return real.run(args, what=what)
-
-    monkeypatch.setattr(pieces, "get_backend", lambda: Counting())
+    ran = _count_commands(monkeypatch)
     cache = tmp_path / "cache"
     segs = [Segment(path=ready, seconds=1), Segment(path=other, seconds=1)]
     out = concat_cached(segs, tmp_path / "cut.mp4", cache=cache, **SIZE)
@@ -126,18 +122,8 @@ def test_a_clip_used_twice_is_rendered_once_and_the_cut_is_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Shots conform side by side: the same clip twice must not race for one piece file."""
-    import shotrelay.media.pieces as pieces
-
     clip = write_video(tmp_path / "same.mp4", ramp_frames(24), fps=FPS)
-    ran: list[str] = []
-    real = pieces.get_backend()
-
-    class Counting:
-        def run(self, args: list[str], *, what: str) -> str:
-            ran.append(what)
-            return real.run(args, what=what)
-
-    monkeypatch.setattr(pieces, "get_backend", lambda: Counting())
+    ran = _count_commands(monkeypatch)
     segs = [Segment(path=clip, seconds=1.5) for _ in range(3)]
     out = concat_cached(segs, tmp_path / "cut.mp4", cache=tmp_path / "cache", **SIZE)
     assert ran.count("conform same.mp4") == 1
