@@ -20,7 +20,8 @@ from shotrelay.edit.captions import (
     vtt_text,
     write_captions,
 )
-from shotrelay.media import tone, write_video
+from shotrelay.media import write_video
+from shotrelay.media.encode import write_wav
 from shotrelay.spec.models import Captions, DialogueLine, Format, Project
 from shotrelay.spec.vocabulary import Transition
 
@@ -132,7 +133,11 @@ def test_cues_match_the_speech_in_the_cut_within_100_ms(tmp_path: Path) -> None:
             ],
         }
     )
-    speech = tone(tmp_path / "b.wav", 1.4, freq=500, amplitude=0.3)
+    # A TTS track as voices make it: a little silence before the words, more after.
+    rate = 48000
+    words = 0.3 * np.sin(2 * np.pi * 500 * np.arange(round(1.1 * rate)) / rate)
+    padded = np.concatenate([np.zeros(round(0.25 * rate)), words, np.zeros(round(0.4 * rate))])
+    speech = write_wav(tmp_path / "b.wav", padded, sample_rate=rate)
     items = [
         CutItem(shot_id="a", path=_clip(tmp_path / "a.mp4", 2), duration=2),
         CutItem(
@@ -148,6 +153,7 @@ def test_cues_match_the_speech_in_the_cut_within_100_ms(tmp_path: Path) -> None:
     cues = lay_out(spoken_shots(items, project, FMT.fps))
     heard_from, heard_to = _sounding(cut)
     assert [c.text for c in cues] == ["Morning.", "Coffee?"]
+    assert heard_from == pytest.approx(2 + 0.25, abs=0.02)  # b starts at 2 s, a runs on under it
     assert cues[0].start == pytest.approx(heard_from, abs=0.1)
     assert cues[-1].end == pytest.approx(heard_to, abs=0.1)
     assert cues[0].end == cues[1].start

@@ -1,7 +1,7 @@
 """Captions from the dialogue at its real times in the cut: SRT, WebVTT, and ASS for burning in.
 
-A shot's speech starts with the shot (its dialogue track is laid at the shot's first frame)
-and lasts as long as that track, never past the shot. Lines with an ``at`` start there; the
+A shot's speech track is laid at the shot's first frame; the speech is where that track
+sounds (its silent ends left out), never past the shot. Lines with an ``at`` start there; the
 others are laid out in order over the time left to the next timed line (or the end of the
 speech), each in proportion to its length in characters.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from shotrelay.edit.cut import CutItem, plan_segments
+from shotrelay.media.audio import voiced_span
 from shotrelay.media.concat import timeline
 from shotrelay.media.conform import frame_count
-from shotrelay.media.info import probe
 from shotrelay.spec.models import Captions, DialogueLine, Project
 
 __all__ = [
@@ -39,7 +39,8 @@ class SpokenShot(BaseModel):
     shot_id: str
     start: float = Field(ge=0, description="Seconds into the cut of the shot's first frame.")
     seconds: float = Field(gt=0, description="Seconds the shot is on screen.")
-    speech: float | None = Field(None, ge=0, description="Length of its dialogue track.")
+    speech_from: float = Field(0.0, ge=0, description="Seconds into the shot speech begins.")
+    speech: float | None = Field(None, ge=0, description="Seconds into the shot speech ends.")
     lines: list[DialogueLine]
 
 
@@ -72,13 +73,14 @@ def spoken_shots(
             continue
         track = (speech or {}).get(item.shot_id) or item.audio
         # Without a track the clip speaks for itself (native audio): its whole span.
-        length = probe(track).duration if track is not None else None
+        begin, end = voiced_span(track) if track is not None else (0.0, None)
         out.append(
             SpokenShot(
                 shot_id=item.shot_id,
                 start=place.start / fps,
                 seconds=frame_count(item.duration, fps) / fps,
-                speech=length,
+                speech_from=begin,
+                speech=end,
                 lines=lines,
             )
         )
@@ -90,7 +92,7 @@ def lay_out(shots: Sequence[SpokenShot]) -> list[Cue]:
     cues: list[Cue] = []
     for shot in shots:
         end = shot.seconds if shot.speech is None else min(shot.speech, shot.seconds)
-        groups = _groups(shot.lines)
+        groups = _groups(shot.lines, shot.speech_from)
         for n, (at, lines) in enumerate(groups):
             # A timed line after the speech ends runs to the end of the shot, never vanishes.
             last = end if end > at else shot.seconds
@@ -114,12 +116,12 @@ def lay_out(shots: Sequence[SpokenShot]) -> list[Cue]:
     return cues
 
 
-def _groups(lines: Sequence[DialogueLine]) -> list[tuple[float, list[DialogueLine]]]:
-    """Lines grouped behind each timed one (the first group starts at 0 when untimed)."""
+def _groups(lines: Sequence[DialogueLine], begin: float) -> list[tuple[float, list[DialogueLine]]]:
+    """Lines grouped behind each timed one (the first group starts at ``begin`` untimed)."""
     groups: list[tuple[float, list[DialogueLine]]] = []
     for line in lines:
         if line.at is not None or not groups:
-            groups.append((line.at or 0.0, [line]))
+            groups.append((begin if line.at is None else line.at, [line]))
         else:
             groups[-1][1].append(line)
     return groups

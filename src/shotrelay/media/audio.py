@@ -7,10 +7,11 @@ import math
 import re
 from pathlib import Path
 
+import av
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from shotrelay.errors import EngineError
+from shotrelay.errors import EngineError, IntegrityError
 from shotrelay.media.backend import get_backend
 from shotrelay.media.conform import AAC_ARGS, AUDIO_RATE, audio_chain
 from shotrelay.media.encode import write_wav
@@ -30,6 +31,7 @@ __all__ = [
     "read_loudness",
     "silent_wav",
     "tone",
+    "voiced_span",
 ]
 
 # Below this integrated loudness a track is silence; normalising it would only raise noise.
@@ -173,6 +175,31 @@ def normalize_wav(
     else:
         current.replace(out)
     return out
+
+
+def voiced_span(path: Path, *, below_peak_db: float = 35.0) -> tuple[float, float]:
+    """(first, last) second of a track where it sounds: 10 ms windows whose RMS is within
+    ``below_peak_db`` of the loudest window; (0, 0) for silence. TTS tracks carry a little
+    silence at each end (40-60 ms before, 100-250 ms after, for the local voices)."""
+    try:
+        with av.open(str(path)) as container:
+            rate = container.streams.audio[0].rate
+            chunks = [
+                f.to_ndarray().astype(np.float64).reshape(-1, f.samples)[0]
+                for f in container.decode(audio=0)
+            ]
+    except (av.FFmpegError, OSError, IndexError) as exc:
+        raise IntegrityError(f"{path}: no readable audio ({exc}); re-render the speech") from exc
+    data = np.concatenate(chunks) if chunks else np.zeros(0)
+    win = max(1, rate // 100)
+    usable = len(data) // win * win
+    if usable == 0:
+        return 0.0, 0.0
+    rms = np.sqrt(np.mean(data[:usable].reshape(-1, win) ** 2, axis=1))
+    if rms.max() <= 0:
+        return 0.0, 0.0
+    loud = np.flatnonzero(rms >= rms.max() * 10 ** (-below_peak_db / 20))
+    return float(loud[0] * win / rate), float((loud[-1] + 1) * win / rate)
 
 
 class Reading(BaseModel):
