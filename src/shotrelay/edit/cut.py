@@ -104,7 +104,7 @@ def assemble_cut(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     segments = plan_segments(items, fmt.fps)
-    if cache is not None:  # the loudness pass rides on the final join
+    if cache is not None:  # the sound is normalised apart and laid on as the pieces join
         with tempfile.TemporaryDirectory(prefix="cut-", dir=out.parent) as tmp:
             part = concat_cached(
                 segments,
