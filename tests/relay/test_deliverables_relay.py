@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from shotrelay.catalog.profile import ModelProfile
 from shotrelay.edit import CutItem
@@ -127,3 +128,27 @@ def test_a_delivery_that_cannot_be_made_is_journalled_and_the_cut_stands(
     journal = Journal(Path(str(result.workspace)) / "journal.sqlite")
     failed = [e.message for e in journal.events() if e.kind == "deliver_failed"]
     assert failed and "final.mp4" in failed[0]
+
+
+def test_the_relay_cutter_mixes_at_the_project_loudness(tmp_path: Path) -> None:
+    from shotrelay.media.audio import read_loudness
+    from shotrelay.relay.output import default_cutter
+    from shotrelay.spec.models import Sound
+
+    fmt = Format(aspect="16:9", resolution="360p", fps=12)
+    clip = write_video(tmp_path / "c.mp4", [np.full((90, 160, 3), 60, np.uint8)] * 24, fps=12)
+    line = tone(tmp_path / "line.wav", 1.5, freq=700, amplitude=0.05)
+    bed = tone(tmp_path / "bed.wav", 1.0, freq=200, amplitude=0.3)
+    items = [CutItem(shot_id="a", path=clip, duration=2, audio=line)]
+    for target in (-23.0, -14.0):
+        out = default_cutter(
+            items,
+            tmp_path / f"cut{target}.mp4",
+            fmt,
+            bed,
+            cache=tmp_path / "pieces",
+            sound=Sound(loudness_lufs=target),
+        )
+        reading = read_loudness(out)
+        assert reading.integrated == pytest.approx(target, abs=1.0)
+        assert reading.true_peak <= -1.0
