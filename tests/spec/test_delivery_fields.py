@@ -31,7 +31,7 @@ def test_the_documented_fields_load_as_written(tmp_path: Path) -> None:
     assert [(d.aspect, d.fit, d.tag) for d in project.deliverables] == [
         ("9:16", "crop", "9x16"),
         ("1:1", "letterbox", "1x1"),
-        ("4:5", "crop", "4x5"),
+        ("4:5", "subject", "4x5"),
     ]
     assert [line.at for line in project.shot("s2").dialogue] == [None, 2.5]
     assert project.captions.position == "bottom" and not project.captions.burn

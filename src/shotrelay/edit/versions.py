@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from shotrelay.edit.captions import Cue, ass_text, write_captions
+from shotrelay.edit.framing import crop_x_expression, subject_lefts
 from shotrelay.errors import EngineError
 from shotrelay.media.audio import read_loudness
 from shotrelay.media.backend import get_backend
@@ -60,10 +61,12 @@ def deliver(
     captions: Captions,
     deliverables: Sequence[Deliverable],
     cache: Path,
+    shots: Sequence[tuple[float, float]] = (),
 ) -> Delivered:
     """Write ``master``'s captions (``final.srt``, ``final.vtt`` beside it, when anyone
     speaks), burn them into the master when ``captions.burn``, and write each deliverable as
-    ``final-<W>x<H-ratio>.mp4`` beside it."""
+    ``final-<W>x<H-ratio>.mp4`` beside it; ``shots`` (each shot's start and end in seconds)
+    lets a ``subject`` fit follow the picture shot by shot."""
     burn = captions.burn and bool(cues)
     files = write_captions(cues, master.with_suffix("")) if cues else []
     versions = []
@@ -78,6 +81,7 @@ def deliver(
             cues=cues if burn else [],
             captions=captions,
             cache=cache,
+            shots=shots,
         )
         _publish(made, out)
         versions.append(
@@ -152,24 +156,37 @@ def reframe(
     cues: Sequence[Cue],
     captions: Captions,
     cache: Path,
+    shots: Sequence[tuple[float, float]] = (),
 ) -> Path:
     """``master`` at ``width`` x ``height`` (``crop``: cover the frame and keep its centre;
-    anything else: letterbox), with ``cues`` burned in for that frame; a cached file."""
+    ``subject``: cover it and keep, shot by shot, the most salient part; anything else:
+    letterbox), with ``cues`` burned in for that frame; a cached file."""
     cache.mkdir(parents=True, exist_ok=True)
-    fill: Fit = "fill" if fit == "crop" else "letterbox"
+    info = probe(master)
+    narrower = width * info.height < info.width * height
+    spans = list(shots) if fit == "subject" and narrower and shots else []
     cue_data = [c.model_dump() for c in cues]
-    key = _key(_file_hash(master), width, height, fill, cue_data, captions.model_dump())
+    key = _key(_file_hash(master), width, height, fit, spans, cue_data, captions.model_dump())
     path = cache / f"{key[:32]}.mp4"
     if path.is_file():
         return path
-    chain = size_filter(width, height, fill) + ",setsar=1"
+    if spans:
+        window = width * info.height / (height * info.width)
+        x = crop_x_expression(spans, subject_lefts(master, spans, window))
+        chain = (
+            f"scale={width}:{height}:force_original_aspect_ratio=increase,"
+            f"crop={width}:{height}:x='{x}':y=(ih-oh)/2,setsar=1"
+        )
+    else:
+        fill: Fit = "letterbox" if fit == "letterbox" else "fill"
+        chain = size_filter(width, height, fill) + ",setsar=1"
     script = cache / f"{key[:32]}.ass"
     if cues:
         script.write_text(
             ass_text(cues, width=width, height=height, style=captions), encoding="utf-8"
         )
         chain += f",ass=filename={_filter_path(script)}"
-    fps = round(probe(master).fps or 24)
+    fps = round(info.fps or 24)
     part = path.with_suffix(".part.mp4")
     get_backend().run(
         [

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from shotrelay.edit import CutItem
 from shotrelay.edit.captions import lay_out, spoken_shots
+from shotrelay.edit.cut import plan_segments
 from shotrelay.edit.record import CutRecord
 from shotrelay.edit.versions import deliver
 from shotrelay.engine.executor import Outcome
@@ -13,6 +14,7 @@ from shotrelay.engine.graph import JobGraph
 from shotrelay.engine.journal import Journal
 from shotrelay.engine.store import ArtifactStore
 from shotrelay.errors import EngineError
+from shotrelay.media.concat import timeline
 from shotrelay.spec.models import Project
 from shotrelay.spec.vocabulary import Stage
 
@@ -57,6 +59,10 @@ def deliver_final(
     try:
         items = cut_items(record, store)
         cues = lay_out(spoken_shots(items, project, record.format.fps, speech))
+        fps = record.format.fps
+        places = timeline(plan_segments(items, fps), fps)
+        ends = [p.start for p in places[1:]] + [places[-1].start + places[-1].frames]
+        shots = [(p.start / fps, end / fps) for p, end in zip(places, ends, strict=True)]
         made = deliver(
             master,
             fmt=record.format,
@@ -64,6 +70,7 @@ def deliver_final(
             captions=project.captions,
             deliverables=project.deliverables,
             cache=store.root.parent / "versions",
+            shots=shots,
         )
     except EngineError as exc:
         journal.event("deliver_failed", f"captions and versions of {master.name}: {exc}")

@@ -238,8 +238,10 @@ class Deliverable(_Model):
     """One more version of the master in another aspect, e.g. {aspect: "9:16"}."""
 
     aspect: str = Field(description="W:H, e.g. 9:16, 1:1, 4:5.")
-    fit: Literal["crop", "letterbox"] = Field(
-        "crop", description="crop: fill the frame from the master's centre; letterbox: pad."
+    fit: Literal["crop", "subject", "letterbox"] = Field(
+        "crop",
+        description="crop: fill the frame from the master's centre; subject: fill it over the "
+        "most salient part of each shot; letterbox: the whole master, padded.",
     )
 
     @field_validator("aspect")
