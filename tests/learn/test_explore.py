@@ -16,6 +16,8 @@ UNDERDOG = model("underdog", "cloud", [Task.IMAGE_TO_VIDEO], usd=1.0, score=0.8)
 MODELS = [*(m for m in LOCAL_MODELS if m.id != "local-camera"), FAVOURITE, UNDERDOG]
 #: The hidden truth: the priors have the two the wrong way round.
 TRUTH = {"favourite": 0.7, "underdog": 0.95}
+#: Takes of a class before its evidence counts (and its models are drawn for).
+TAKES = Learning().min_takes
 
 
 def judged(mid: str, role: Role, value: float, at: float) -> list[Outcome]:
@@ -71,7 +73,7 @@ def test_hero_shots_are_never_explored() -> None:
 
 
 def test_the_same_outcomes_and_seed_route_the_same_way_and_another_seed_draws_anew() -> None:
-    outcomes = judged("favourite", Role.BROLL, 0.8, 0.0) * 2
+    outcomes = judged("favourite", Role.BROLL, 0.8, 0.0) * TAKES
     a = learn(outcomes, MODELS, now=0.0).table
     b = learn(outcomes, MODELS, now=0.0).table
     assert {k: p.value for k, p in a.items()} == {k: p.value for k, p in b.items()}
@@ -80,8 +82,8 @@ def test_the_same_outcomes_and_seed_route_the_same_way_and_another_seed_draws_an
 
 
 def test_new_evidence_in_a_class_gives_fresh_draws() -> None:
-    one = learn(judged("favourite", Role.BROLL, 0.8, 0.0), MODELS, now=0.0)
-    two = learn(judged("favourite", Role.BROLL, 0.8, 0.0) * 2, MODELS, now=0.0)
+    one = learn(judged("favourite", Role.BROLL, 0.8, 0.0) * TAKES, MODELS, now=0.0)
+    two = learn(judged("favourite", Role.BROLL, 0.8, 0.0) * (TAKES + 1), MODELS, now=0.0)
     post1, post2 = one.get("underdog", "b-roll", "motion"), two.get("underdog", "b-roll", "motion")
     assert post1 is not None and post2 is not None
     assert post1.mean == post2.mean == 0.8  # untried: still its prior
@@ -89,7 +91,7 @@ def test_new_evidence_in_a_class_gives_fresh_draws() -> None:
 
 
 def test_the_reason_says_when_a_model_is_tried_to_explore() -> None:
-    outcomes = judged("underdog", Role.BROLL, 0.8, 0.0)
+    outcomes = judged("underdog", Role.BROLL, 0.8, 0.0) * TAKES
     for seed in range(40):
         post = learn(outcomes, MODELS, now=0.0, settings=Learning(seed=seed)).get(
             "underdog", "b-roll", "aesthetics"

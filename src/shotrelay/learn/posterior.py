@@ -47,6 +47,11 @@ class Learning:
     seed: int = 0
     #: Shot classes never explored: the shot a cut lives on is not the place to try a model.
     steady: tuple[str, ...] = ("hero",)
+    #: A class of shot routes on the priors until it holds this many takes: a take or two
+    #: (judged with noise) is not clear evidence, and acting on it can only do harm early.
+    min_takes: int = 5
+    #: Learned routing never routes a stage to a model dearer than the priors' choice for it.
+    cost_cap: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class Posterior:
     value: float = -1.0
     #: How many of the takes were judged by a VLM (counted in ``judged`` too).
     seen: int = 0
+    #: How many more takes its class needs before its evidence counts (``Learning.min_takes``).
+    waiting: int = 0
 
     def __post_init__(self) -> None:
         if self.value < 0:
@@ -79,7 +86,12 @@ class Posterior:
             parts.append(
                 f"{self.judged} judged" + (f" ({self.seen} by a VLM)" if self.seen else "")
             )
-        tried = f"; tried at {self.value:.2f} to explore" if self.value > self.mean + 5e-4 else ""
+        if self.waiting:
+            tried = f"; routed on the prior until {self.waiting} more takes of this class"
+        elif self.value > self.mean + 5e-4:
+            tried = f"; tried at {self.value:.2f} to explore"
+        else:
+            tried = ""
         return (
             f"{self.axis} {self.mean:.2f}, learned from {' and '.join(parts)} takes "
             f"({self.shot_class}); prior {self.prior:.2f}{tried}"
@@ -91,6 +103,9 @@ class Learned:
     """Every posterior with evidence, looked up by model id, shot class and axis."""
 
     table: dict[tuple[str, str, str], Posterior] = field(default_factory=dict)
+    #: The router never routes a stage to a model dearer than the priors' choice for it
+    #: (``Learning.cost_cap``); off for posteriors that are known truths, not evidence.
+    cost_cap: bool = True
 
     def get(self, model: str, shot_class: str, axis: str) -> Posterior | None:
         """The posterior, or None when no evidence moved the prior."""
@@ -135,6 +150,7 @@ def learn(
         c: sum(int(a[2] + a[3]) for (_m, k, _a), a in sums.items() if k == c)
         for (_m, c, _a) in sums
     }
+    waiting = {c: max(0, cfg.min_takes - n) for c, n in _takes(sums).items()}
     exploring = cfg.explore > 0 or cfg.sample > 0
     if exploring:  # every model is a candidate in every class seen, tried or not
         axes = {a for (_m, _c, a) in sums}
@@ -143,12 +159,14 @@ def learn(
                 for axis in axes:
                     sums.setdefault((mid, cls, axis), [0.0, 0.0, 0, 0, 0])
     z = draws(cfg.seed, evidence, list(current), skip=cfg.steady) if cfg.sample > 0 else {}
-    out = Learned()
+    out = Learned(cost_cap=cfg.cost_cap)
     for (mid, cls, axis), (total, weight, judged, rated, seen) in sums.items():
         prior = current[mid].score(axis)
         mean = (cfg.prior_strength * prior + total) / (cfg.prior_strength + weight)
         sd = cfg.prior_sd * (cfg.prior_strength / (cfg.prior_strength + weight)) ** 0.5
         value = mean + cfg.explore * sd + cfg.sample * sd * z.get((mid, cls), 0.0)
+        if waiting[cls]:
+            value = prior
         out.table[(mid, cls, axis)] = Posterior(
             mid,
             cls,
@@ -160,5 +178,20 @@ def learn(
             int(rated),
             value=round(min(1.0, max(0.0, value)), 4),
             seen=int(seen),
+            waiting=waiting[cls],
         )
+    return out
+
+
+def _takes(sums: dict[tuple[str, str, str], list[float]]) -> dict[str, int]:
+    """Takes per class of shot: on its best-covered axis, the judged takes or the rated
+    ones, whichever are more (a rated take is usually judged too: not counted twice)."""
+    per_axis: dict[tuple[str, str], list[int]] = {}
+    for (_m, cls, axis), acc in sums.items():
+        n = per_axis.setdefault((cls, axis), [0, 0])
+        n[0] += int(acc[2])
+        n[1] += int(acc[3])
+    out: dict[str, int] = {}
+    for (cls, _axis), (judged, rated) in per_axis.items():
+        out[cls] = max(out.get(cls, 0), judged, rated)
     return out

@@ -25,7 +25,15 @@ from shotrelay.route.table import ModelTable
 from shotrelay.spec.models import Shot
 from shotrelay.spec.vocabulary import Stage
 
-__all__ = ["DraftCache", "ShotDraft", "StageDraft", "draft_shot", "needed_finishing", "signature"]
+__all__ = [
+    "DraftCache",
+    "ShotDraft",
+    "StageDraft",
+    "draft_shot",
+    "needed_finishing",
+    "no_dearer",
+    "signature",
+]
 
 _CONTINUITY = QUALITY_AXES.index("continuity")
 
@@ -105,10 +113,6 @@ def _draft_stage(
     idx = np.flatnonzero(primary)
     chars = sum(len(d.line) for d in shot.dialogue) if stage == Stage.TTS else 0
     cost, seconds = _unit_figures(table, stage, shot, needs.clips, takes, chars)
-    scores = table.quality_for(shot.role.value)[idx]
-    if stage == Stage.GENERATE and not needs.handoff:
-        scores = scores.copy()
-        scores[table.text_only[idx], _CONTINUITY] *= settings.text_only_continuity
     bundle_cost, bundle_secs = cost[idx], seconds[idx]
     if extra is not None:
         bundle_cost = bundle_cost + extra[0][idx]
@@ -116,15 +120,21 @@ def _draft_stage(
     bonus = (
         table.local[idx] * weighting.preset.local_bonus if weighting.preset.local_bonus else None
     )
-    ranking = rank(
-        idx,
-        scores,
-        weighting.weights(shot, stage),
-        weighting.knob,
-        bundle_cost,
-        bundle_secs,
-        bonus,
-    )
+
+    def ranked(quality: np.ndarray) -> Ranking:
+        scores = quality[idx]
+        if stage == Stage.GENERATE and not needs.handoff:
+            scores = scores.copy()
+            scores[table.text_only[idx], _CONTINUITY] *= settings.text_only_continuity
+        w = weighting.weights(shot, stage)
+        return rank(idx, scores, w, weighting.knob, bundle_cost, bundle_secs, bonus)
+
+    ranking = ranked(table.quality_for(shot.role.value))
+    learned = table.learned
+    if learned is not None and len(learned) and learned.cost_cap and len(idx):
+        # Learning may change which model is chosen, never what the stage costs: models
+        # dearer than the priors' choice rank after every model that is not.
+        ranking = no_dearer(ranking, float(ranked(table.quality).cost[0]))
     spare = ok & ~primary
     dep = np.flatnonzero(spare & table.deprecated).tolist()
     dep += np.flatnonzero(spare & table.draft & ~table.deprecated).tolist()
@@ -138,6 +148,20 @@ def _draft_stage(
         seconds=seconds,
         pinned=pinned,
         chars=chars,
+    )
+
+
+def no_dearer(ranking: Ranking, cap: float) -> Ranking:
+    """The ranking with candidates costing more than ``cap`` moved after all the others
+    (each part keeps its order), so the pick and the budget's options are no dearer."""
+    order = np.argsort(ranking.cost > cap + 1e-9, kind="stable")
+    return Ranking(
+        idx=ranking.idx[order],
+        score=ranking.score[order],
+        quality=ranking.quality[order],
+        breakdown=ranking.breakdown[order],
+        cost=ranking.cost[order],
+        seconds=ranking.seconds[order],
     )
 
 
