@@ -50,8 +50,15 @@ def test_a_dearer_model_proven_better_is_not_chosen() -> None:
     assert priors[0] == "favourite"
     free = learn(evidence, MODELS, now=20.0, settings=Learning(cost_cap=False))
     assert generate(route_project(one_shot(), MODELS, learned=free))[0] == "dear"
-    capped = generate(route_project(one_shot(), MODELS, learned=learn(evidence, MODELS, now=20.0)))
+    plan = route_project(one_shot(), MODELS, learned=learn(evidence, MODELS, now=20.0))
+    capped = generate(plan)
     assert capped[0] != "dear" and capped[1] <= priors[1]
+    st = plan.shots[0].stage(Stage.GENERATE)
+    assert st is not None
+    assert (
+        f"cost rule: evidence ranks dear first, but learned routing keeps to the cost of the "
+        f"priors' choice (${priors[1]:.2f}; Learning.cost_cap)"
+    ) in st.reasons
 
 
 def test_below_the_priors_cost_evidence_still_moves_the_route() -> None:

@@ -55,6 +55,9 @@ class StageDraft:
     seconds: np.ndarray
     pinned: bool
     chars: int = 0
+    #: The model evidence ranked first but the cost rule passed over, and the priors'
+    #: choice's cost it is held to (Learned.cost_cap).
+    passed_over: tuple[int, float] | None = None
 
     def excluded(self, table: ModelTable) -> list[Exclusion]:
         """Why each other model cannot serve this stage (or serves only as a last resort)."""
@@ -131,10 +134,14 @@ def _draft_stage(
 
     ranking = ranked(table.quality_for(shot.role.value))
     learned = table.learned
+    passed_over = None
     if learned is not None and len(learned) and learned.cost_cap and len(idx):
         # Learning may change which model is chosen, never what the stage costs: models
         # dearer than the priors' choice rank after every model that is not.
-        ranking = no_dearer(ranking, float(ranked(table.quality).cost[0]))
+        cap = float(ranked(table.quality).cost[0])
+        if ranking.cost[0] > cap + 1e-9:
+            passed_over = (int(ranking.idx[0]), cap)
+        ranking = no_dearer(ranking, cap)
     spare = ok & ~primary
     dep = np.flatnonzero(spare & table.deprecated).tolist()
     dep += np.flatnonzero(spare & table.draft & ~table.deprecated).tolist()
@@ -148,6 +155,7 @@ def _draft_stage(
         seconds=seconds,
         pinned=pinned,
         chars=chars,
+        passed_over=passed_over,
     )
 
 

@@ -271,6 +271,12 @@ def _stage_route(ctx: _Ctx, stage: Stage, settings: RouterSettings, explain: boo
     reasons = why_reasons(r, pos, runner, runner_id or "")
     reasons += _notes(ctx, stage, row, settings)
     reasons += t.learned_reasons(model.id, ctx.d.shot.role.value)
+    if sd.passed_over is not None:
+        over, cap = sd.passed_over
+        reasons.append(
+            f"cost rule: evidence ranks {t.models[over].id} first, but learned routing keeps "
+            f"to the cost of the priors' choice ({_money(cap)}; Learning.cost_cap)"
+        )
     cost_line = f"costs {_money(est.usd)} ({est.label}), about {seconds:.0f} s"
     if stage == Stage.GENERATE and (t.low_res[row] or t.low_fps[row]):
         fin = sum(
