@@ -107,13 +107,19 @@ def gemini_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
     Types are upper-case, objects with several properties list them in ``propertyOrdering``
     (as the google-genai SDK adds) and lose ``additionalProperties`` (the subset has none; our
-    validation still rejects unknown fields).
+    validation still rejects unknown fields), and an optional value is ``nullable``.
     """
     node = copy.deepcopy(schema)
     return _to_openapi(node)
 
 
 def _to_openapi(node: dict[str, Any]) -> dict[str, Any]:
+    variants = node.get("anyOf")
+    if isinstance(variants, list) and len(variants) == 2 and {"type": "null"} in variants:
+        # An optional value (``X | None``): the subset spells it as X with ``nullable``.
+        (kept,) = [v for v in variants if v != {"type": "null"}]
+        rest = {k: v for k, v in node.items() if k != "anyOf"}
+        return _to_openapi({**kept, **rest, "nullable": True})
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key == "additionalProperties":
