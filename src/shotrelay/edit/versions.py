@@ -22,7 +22,7 @@ from shotrelay.errors import EngineError
 from shotrelay.media.audio import read_loudness
 from shotrelay.media.backend import get_backend
 from shotrelay.media.conform import Fit, size_filter, video_codec_args
-from shotrelay.media.info import probe
+from shotrelay.media.info import file_sha256, probe
 from shotrelay.spec.models import Captions, Deliverable, Format, Project
 
 __all__ = ["Delivered", "VersionFile", "deliver", "describe_deliverables", "reframe"]
@@ -166,7 +166,7 @@ def reframe(
     narrower = width * info.height < info.width * height
     spans = list(shots) if fit == "subject" and narrower and shots else []
     cue_data = [c.model_dump() for c in cues]
-    key = _key(_file_hash(master), width, height, fit, spans, cue_data, captions.model_dump())
+    key = _key(file_sha256(master), width, height, fit, spans, cue_data, captions.model_dump())
     path = cache / f"{key[:32]}.mp4"
     if path.is_file():
         return path
@@ -204,14 +204,6 @@ def reframe(
 def _key(*parts: object) -> str:
     text = json.dumps([VERSION, *parts], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _filter_path(path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shotrelay.errors import IntegrityError
 
-__all__ = ["MediaInfo", "probe"]
+__all__ = ["MediaInfo", "file_sha256", "probe"]
 
 
 class MediaInfo(BaseModel):
@@ -34,6 +35,15 @@ class MediaInfo(BaseModel):
     audio_codec: str = ""
     sample_rate: int = 0
     audio_duration: float = 0.0
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a media file's bytes, read in 1 MiB blocks (what cache keys hash)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def probe(path: Path) -> MediaInfo:

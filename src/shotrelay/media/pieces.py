@@ -37,7 +37,7 @@ from shotrelay.media.conform import (
     video_chain,
     video_codec_args,
 )
-from shotrelay.media.info import probe
+from shotrelay.media.info import file_sha256, probe
 from shotrelay.spec.vocabulary import Transition
 
 __all__ = ["CutProgress", "concat_cached"]
@@ -144,14 +144,6 @@ def _key(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 #: A shot's (head, body, tail) pieces, each None when it has no frames.
 _Pieces = tuple[Path | None, Path | None, Path | None]
 
@@ -159,7 +151,7 @@ _Pieces = tuple[Path | None, Path | None, Path | None]
 def _conform(seg: Segment, place: Placement, tail: int, shape: _Shape, cache: Path) -> _Pieces:
     """(head, body, tail) pieces of one shot, each None when it has no frames."""
     head, frames = place.overlap, place.frames
-    key = _key("conform", _file_hash(seg.path), frames, head, tail, shape)
+    key = _key("conform", file_sha256(seg.path), frames, head, tail, shape)
     spans = {"head": (0, head), "body": (head, frames - tail), "tail": (frames - tail, frames)}
     paths = {name: cache / f"{key[:32]}-{name}.mp4" for name, (a, b) in spans.items() if b > a}
     missing = not all(p.is_file() for p in paths.values())
@@ -257,7 +249,7 @@ def _transition(
     frames = probe(after).frames or 1
     fps = shape.fps
     kind = _XFADE[seg.transition]
-    key = _key("transition", _file_hash(before), _file_hash(after), kind, frames, shape)
+    key = _key("transition", file_sha256(before), file_sha256(after), kind, frames, shape)
     path = cache / f"{key[:32]}-transition.mp4"
     if not path.is_file():
         part = _part(path)

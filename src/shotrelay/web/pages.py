@@ -102,6 +102,14 @@ def _run_form(slug: str) -> str:
     )
 
 
+def _player(slug: str, artifact: str | None, missing: str, element_id: str = "") -> str:
+    """A video of a stored artifact, or a placeholder saying what would make it."""
+    if artifact is None:
+        return f'<div class="noframe">{e(missing)}</div>'
+    ident = f' id="{element_id}"' if element_id else ""
+    return f'<video{ident} controls preload="metadata" src="{media_url(slug, artifact)}"></video>'
+
+
 def board_page(view: BoardView) -> str:
     """A project's storyboard: cards, money, deadline, activity; live over SSE."""
     return (
@@ -114,10 +122,10 @@ def board_page(view: BoardView) -> str:
 def gate_page(view: BoardView) -> str:
     """The structure gate: the animatic, what paid generation costs and sends, approve."""
     anim = view.animatic
-    video = (
-        f'<video controls preload="metadata" src="{media_url(view.slug, anim.artifact)}"></video>'
-        if anim
-        else '<div class="noframe">No animatic yet: run the project to draw it.</div>'
+    video = _player(
+        view.slug,
+        anim.artifact if anim else None,
+        "No animatic yet: run the project to draw it.",
     )
     status = (
         badge("structure approved", "done")
@@ -234,11 +242,8 @@ def shot_page(slug: str, shot: Shot, takes: list[Take], stages: list[StageView])
 def cut_page(view: BoardView) -> str:
     """The final cut and every version, playable; downloads of exports and the report."""
     final = view.final
-    player = (
-        f'<video id="player" controls preload="metadata" '
-        f'src="{media_url(view.slug, final.artifact)}"></video>'
-        if final
-        else '<div class="noframe">No cut yet: run the project.</div>'
+    player = _player(
+        view.slug, final.artifact if final else None, "No cut yet: run the project.", "player"
     )
     rows = "".join(
         f'<li><button class="ghost" data-play="{media_url(view.slug, v.artifact)}">▶ '

@@ -177,17 +177,7 @@ class ComfyUIProvider(HttpProvider):
         got = answer.get("prompt_id") if isinstance(answer, dict) else None
         if not isinstance(got, str) or not got:
             raise self._error(TransientError, "POST /prompt answered without a prompt_id", model)
-        return Handle(
-            provider=self.name,
-            remote_id=got,
-            data={
-                "model": model,
-                "workflow": workflow.name,
-                "output_node": workflow.output_node,
-                "submitted_at": at,
-                "server": self.base_url,
-            },
-        )
+        return self._handle(got, model, workflow, at)
 
     async def poll(self, handle: Handle) -> JobStatus:
         """History first (done or failed), then the queue, then history again: a job in
@@ -297,18 +287,23 @@ class ComfyUIProvider(HttpProvider):
         if found is None:
             return None
         workflow = self.workflow(request)
-        return Handle(
-            provider=self.name,
-            remote_id=found,
-            data={
-                "model": model,
-                "workflow": workflow.name,
-                "output_node": workflow.output_node,
-                "submitted_at": since if since is not None else self._clock(),
-                "server": self.base_url,
-                "adopted": True,
-            },
-        )
+        at = since if since is not None else self._clock()
+        return self._handle(found, model, workflow, at, adopted=True)
+
+    def _handle(
+        self, pid: str, model: str, workflow: Workflow, at: float, *, adopted: bool = False
+    ) -> Handle:
+        """The handle of prompt ``pid`` on this server (``adopted``: found after a crash)."""
+        data: dict[str, object] = {
+            "model": model,
+            "workflow": workflow.name,
+            "output_node": workflow.output_node,
+            "submitted_at": at,
+            "server": self.base_url,
+        }
+        if adopted:
+            data["adopted"] = True
+        return Handle(provider=self.name, remote_id=pid, data=data)
 
     # ----- mechanism ------------------------------------------------------------------------
 
